@@ -1,0 +1,126 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from indicators.models import (
+    CommitmentIndicator,
+    Disagreement,
+    Geography,
+    Indicator,
+    IngestRun,
+    Observation,
+    ObservationRevision,
+    Source,
+    Target,
+)
+
+
+@admin.register(Source)
+class SourceAdmin(SimpleHistoryAdmin):
+    list_display = ("key", "name", "publisher", "licence", "connector")
+    list_filter = ("connector", "licence")
+    search_fields = ("key", "name", "publisher")
+
+
+@admin.register(Geography)
+class GeographyAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "name_en", "name_zh", "kind", "position")
+    list_filter = ("kind",)
+    search_fields = ("code", "name_en", "name_zh")
+
+
+class TargetInline(admin.StackedInline):
+    model = Target
+    extra = 0
+
+
+class CommitmentLinkInline(admin.TabularInline):
+    model = CommitmentIndicator
+    fields = ("commitment", "reason")
+    autocomplete_fields = ("commitment",)
+    extra = 0
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "name_en", "source", "frequency", "arrival", "unit", "last_success_at")
+    list_filter = ("arrival", "frequency", "source", "headline_for", "sectors")
+    search_fields = ("code", "name_en", "name_zh", "source_series_code")
+    list_select_related = ("source",)
+    filter_horizontal = ("sectors", "geographies")
+    readonly_fields = ("last_success_at", "data_version")
+    inlines = [CommitmentLinkInline, TargetInline]
+
+
+@admin.register(Target)
+class TargetAdmin(SimpleHistoryAdmin):
+    list_display = ("indicator", "kind", "value", "value_high", "base_year", "target_year", "document_title")
+    list_filter = ("kind", "target_year")
+    search_fields = ("indicator__code", "document_title", "clause_quote")
+    autocomplete_fields = ("indicator",)
+    list_select_related = ("indicator",)
+
+
+class RevisionInline(admin.TabularInline):
+    model = ObservationRevision
+    fields = (
+        "replaced_at",
+        "old_value",
+        "new_value",
+        "reason",
+        "old_vintage",
+        "replaced_by_run",
+        "replaced_by_user",
+    )
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Observation)
+class ObservationAdmin(admin.ModelAdmin):
+    list_display = ("indicator", "geography", "period", "value", "origin", "vintage", "revision_count")
+    list_filter = ("origin", "indicator__source", "geography", "is_provisional", "is_break")
+    search_fields = ("indicator__code", "citation", "vintage")
+    list_select_related = ("indicator", "geography")
+    date_hierarchy = "period"
+    readonly_fields = ("version", "revision_count", "ingest_run", "entered_by", "created_at", "updated_at")
+    inlines = [RevisionInline]
+
+
+@admin.register(IngestRun)
+class IngestRunAdmin(admin.ModelAdmin):
+    list_display = (
+        "started_at",
+        "source",
+        "indicator",
+        "trigger",
+        "outcome",
+        "rows_created",
+        "rows_revised",
+        "rows_unchanged",
+        "rows_skipped",
+    )
+    list_filter = ("outcome", "source", "trigger")
+    search_fields = ("indicator__code", "error")
+    list_select_related = ("source", "indicator")
+    readonly_fields = [f.name for f in IngestRun._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Disagreement)
+class DisagreementAdmin(admin.ModelAdmin):
+    list_display = (
+        "observation",
+        "source_value",
+        "analyst_value",
+        "recorded_at",
+        "resolved_at",
+        "resolution",
+    )
+    list_filter = ("resolution",)
+    list_select_related = ("observation__indicator", "observation__geography")

@@ -1,0 +1,349 @@
+"""Indicators, where their figures come from, the figures themselves and their history."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from tasks.models import Commitment, Sector, Task
+
+
+class Source(models.Model):
+    """A publisher of statistics, or of the documents analysts cite."""
+
+    class Connector(models.TextChoices):
+        NONE = "", _("None (analysts enter its figures)")
+        WORLDBANK = "worldbank", _("World Bank Indicators API v2")
+        NBS = "nbs", _("National Bureau of Statistics query interface")
+        OWID = "owid", _("Our World in Data CSV files")
+
+    key = models.SlugField(max_length=40, unique=True)
+    publisher = models.CharField(max_length=200)
+    name = models.CharField(max_length=200)
+    url = models.URLField()
+    licence = models.CharField(max_length=120, default="unverified")
+    attribution = models.TextField(blank=True, help_text=_("The attribution the publisher asks for."))
+    connector = models.CharField(max_length=20, choices=Connector.choices, blank=True, default="")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Geography(models.Model):
+    """China, the economies and aggregates it is compared with, and the article's growth poles."""
+
+    class Kind(models.TextChoices):
+        COUNTRY = "country", _("Country")
+        AGGREGATE = "aggregate", _("Aggregate of countries")
+        REGION = "region", _("Region of China")
+
+    code = models.CharField(max_length=12, unique=True, help_text=_("ISO3 code where one exists."))
+    iso3 = models.CharField(max_length=3, blank=True)
+    name_en = models.CharField(max_length=120)
+    name_zh = models.CharField(max_length=120)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    position = models.PositiveSmallIntegerField(default=100, help_text=_("China first."))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name_plural = "geographies"
+
+    def __str__(self) -> str:
+        return self.name_en
+
+
+class Indicator(models.Model):
+    """A measure of one or more commitments, with how its figures arrive and how fresh they are."""
+
+    class Frequency(models.TextChoices):
+        ANNUAL = "annual", _("Annual")
+        QUARTERLY = "quarterly", _("Quarterly")
+        MONTHLY = "monthly", _("Monthly")
+
+    class Aggregation(models.TextChoices):
+        LEVEL = "level", _("Level")
+        YEAR_TO_DATE = "ytd", _("Year to date")
+        INDEX = "index", _("Index")
+        RATE = "rate", _("Rate or share")
+
+    class Direction(models.TextChoices):
+        INCREASE = "increase", _("Higher is better")
+        DECREASE = "decrease", _("Lower is better")
+        STABLE = "stable", _("Stability is the aim")
+
+    class Arrival(models.TextChoices):
+        API = "api", _("Pulled from the source's API")
+        ANALYST = "analyst", _("Entered by analysts")
+
+    code = models.SlugField(max_length=60, unique=True)
+    name_en = models.CharField(max_length=200)
+    name_zh = models.CharField(max_length=200)
+    definition = models.TextField()
+    unit = models.CharField(max_length=60, help_text=_("As the source publishes it: '% of GDP', '亿元'."))
+    scale = models.SmallIntegerField(default=0, help_text=_("Power of ten the unit is multiplied by."))
+    frequency = models.CharField(max_length=10, choices=Frequency.choices)
+    aggregation = models.CharField(max_length=10, choices=Aggregation.choices)
+    direction = models.CharField(max_length=10, choices=Direction.choices)
+    decimals = models.PositiveSmallIntegerField(default=1)
+    plausible_min = models.DecimalField(max_digits=24, decimal_places=6, null=True, blank=True)
+    plausible_max = models.DecimalField(max_digits=24, decimal_places=6, null=True, blank=True)
+    arrival = models.CharField(max_length=10, choices=Arrival.choices)
+    release_lag_days = models.PositiveIntegerField(
+        help_text=_("How long after a period ends its figure usually appears.")
+    )
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="indicators")
+    source_series_code = models.CharField(max_length=80, blank=True)
+    publication = models.TextField(
+        blank=True, help_text=_("For analyst-entered indicators: the publication that reports the figure.")
+    )
+    headline_for = models.ForeignKey(
+        Task, null=True, blank=True, on_delete=models.SET_NULL, related_name="headline_indicators"
+    )
+    commitments = models.ManyToManyField(
+        Commitment, through="CommitmentIndicator", related_name="indicators", blank=True
+    )
+    sectors = models.ManyToManyField(Sector, blank=True, related_name="indicators")
+    geographies = models.ManyToManyField(
+        Geography, blank=True, related_name="indicators", help_text=_("Geographies pulled and charted.")
+    )
+    last_success_at = models.DateTimeField(null=True, blank=True, editable=False)
+    data_version = models.PositiveIntegerField(
+        default=0, editable=False, help_text=_("Bumped by every write; keys the chart and page caches.")
+    )
+    history = HistoricalRecords(excluded_fields=["last_success_at", "data_version"])
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(plausible_min__isnull=True)
+                | Q(plausible_max__isnull=True)
+                | Q(plausible_min__lt=F("plausible_max")),
+                name="indicator_plausible_range_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(arrival="analyst") | ~Q(source_series_code=""),
+                name="indicator_api_has_series_code",
+            ),
+            models.CheckConstraint(
+                condition=Q(arrival="api") | ~Q(publication=""),
+                name="indicator_analyst_cites_publication",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.name_en}"
+
+
+class CommitmentIndicator(models.Model):
+    """Links an indicator to a commitment it measures, saying why in one line."""
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="indicator_links")
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="commitment_links")
+    reason = models.CharField(max_length=300)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["commitment__code", "indicator__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["commitment", "indicator"], name="commitmentindicator_unique"),
+            models.CheckConstraint(condition=~Q(reason=""), name="commitmentindicator_states_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commitment.code} ← {self.indicator.code}"
+
+
+class Target(models.Model):
+    """A target an official document sets for an indicator, quoting the clause."""
+
+    class Kind(models.TextChoices):
+        LEVEL = "level", _("Reach a level")
+        PERCENT_CHANGE = "percent_change", _("Change by a percentage from a base year")
+        BAND = "band", _("Stay within a band")
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    geography = models.ForeignKey(Geography, on_delete=models.PROTECT, related_name="targets")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    value = models.DecimalField(
+        max_digits=24, decimal_places=6, help_text=_("The level; the percentage change; the band's low end.")
+    )
+    value_high = models.DecimalField(
+        max_digits=24, decimal_places=6, null=True, blank=True, help_text=_("The band's high end.")
+    )
+    base_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    target_year = models.PositiveSmallIntegerField()
+    document_title = models.CharField(max_length=300)
+    document_issuer = models.CharField(max_length=200)
+    document_date = models.DateField()
+    document_url = models.URLField(blank=True)
+    clause_quote = models.TextField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["indicator__code", "target_year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="band") | (Q(value_high__isnull=False) & Q(value__lte=F("value_high"))),
+                name="target_band_has_ordered_ends",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="percent_change") | Q(base_year__isnull=False),
+                name="target_percent_change_has_base_year",
+            ),
+            models.CheckConstraint(
+                condition=Q(base_year__isnull=True) | Q(base_year__lt=F("target_year")),
+                name="target_base_year_before_target_year",
+            ),
+            models.CheckConstraint(condition=~Q(clause_quote=""), name="target_quotes_its_document"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.kind} {self.value} by {self.target_year}"
+
+
+class IngestRun(models.Model):
+    """One run of one indicator's refresh (or of a snapshot load): what changed, or why it failed."""
+
+    class Outcome(models.TextChoices):
+        RUNNING = "running", _("Running")
+        SUCCESS = "success", _("Succeeded")
+        FAILED = "failed", _("Failed")
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="runs")
+    indicator = models.ForeignKey(Indicator, null=True, blank=True, on_delete=models.SET_NULL, related_name="runs")
+    trigger = models.CharField(max_length=20, default="schedule")
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.RUNNING)
+    rows_created = models.PositiveIntegerField(default=0)
+    rows_revised = models.PositiveIntegerField(default=0)
+    rows_unchanged = models.PositiveIntegerField(default=0)
+    rows_skipped = models.PositiveIntegerField(default=0)
+    skipped_reasons = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+    attempt = models.PositiveSmallIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["indicator", "-started_at"], name="ingestrun_indicator_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.source.key}/{self.indicator.code if self.indicator else '*'} {self.outcome}"
+
+
+class Observation(models.Model):
+    """The current value of one indicator for one geography and period.
+
+    `period` is the first day of the period the figure describes (a year, quarter or month,
+    as the indicator's frequency says), never a release date. Older values live in
+    ObservationRevision; `version` guards concurrent edits.
+    """
+
+    class Origin(models.TextChoices):
+        API = "api", _("Source API")
+        SNAPSHOT = "snapshot", _("Bundled snapshot of published figures")
+        ANALYST = "analyst", _("Entered by an analyst")
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="observations")
+    geography = models.ForeignKey(Geography, on_delete=models.PROTECT, related_name="observations")
+    period = models.DateField()
+    value = models.DecimalField(max_digits=24, decimal_places=6)
+    is_provisional = models.BooleanField(default=False)
+    is_estimated = models.BooleanField(default=False)
+    is_break = models.BooleanField(default=False, help_text=_("A break in series begins at this period."))
+    vintage = models.CharField(max_length=80, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    origin = models.CharField(max_length=10, choices=Origin.choices)
+    ingest_run = models.ForeignKey(
+        IngestRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="observations"
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    citation = models.TextField(help_text=_("The source URL or document reference for this figure."))
+    note = models.TextField(blank=True, help_text=_("Caveats: republisher, licence, retrieval date."))
+    revision_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["indicator", "geography", "period"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "geography", "period"], name="observation_one_current_per_period"
+            ),
+            models.CheckConstraint(condition=~Q(citation=""), name="observation_cites_its_source"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.geography.code} {self.period:%Y-%m} = {self.value}"
+
+
+class ObservationRevision(models.Model):
+    """A value that was replaced: by a source's revision, an analyst's correction, or a revert.
+
+    Source revisions and analyst edits share this one history.
+    """
+
+    class Reason(models.TextChoices):
+        SOURCE_REVISION = "source_revision", _("The source revised the figure")
+        ANALYST_CORRECTION = "analyst_correction", _("An analyst corrected the figure")
+        REVERT = "revert", _("An admin reverted a change")
+
+    observation = models.ForeignKey(Observation, on_delete=models.CASCADE, related_name="revisions")
+    old_value = models.DecimalField(max_digits=24, decimal_places=6)
+    new_value = models.DecimalField(max_digits=24, decimal_places=6)
+    old_vintage = models.CharField(max_length=80, blank=True)
+    old_origin = models.CharField(max_length=10, choices=Observation.Origin.choices)
+    old_citation = models.TextField(blank=True)
+    old_version = models.PositiveIntegerField()
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    replaced_at = models.DateTimeField(auto_now_add=True)
+    replaced_by_run = models.ForeignKey(
+        IngestRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="revisions"
+    )
+    replaced_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-replaced_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.observation}: {self.old_value} → {self.new_value}"
+
+
+class Disagreement(models.Model):
+    """A pulled figure that differs from an analyst's value; the analyst's value was kept."""
+
+    observation = models.ForeignKey(Observation, on_delete=models.CASCADE, related_name="disagreements")
+    run = models.ForeignKey(IngestRun, on_delete=models.CASCADE, related_name="disagreements")
+    source_value = models.DecimalField(max_digits=24, decimal_places=6)
+    analyst_value = models.DecimalField(max_digits=24, decimal_places=6)
+    source_vintage = models.CharField(max_length=80, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolution = models.CharField(
+        max_length=20,
+        blank=True,
+        choices=[
+            ("kept_analyst", _("Kept the analyst's value")),
+            ("took_source", _("Took the source's value")),
+        ],
+    )
+
+    class Meta:
+        ordering = ["resolved_at", "-recorded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.observation}: source {self.source_value} vs analyst {self.analyst_value}"
