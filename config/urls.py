@@ -8,6 +8,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
+    path("entry/", include("entry.urls")),
     path("", include("indicators.urls")),
     path("", include("tasks.urls")),
 ]

@@ -70,6 +70,7 @@ LOCAL_APPS = [
     "accounts",
     "tasks",
     "indicators",
+    "entry",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 

@@ -1,0 +1,24 @@
+"""The plain record every connector yields and the one shared writer consumes."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class ObservationRecord:
+    """One published figure, before it touches the database.
+
+    `period` is the first day of the period the figure describes (1 January for a year,
+    the quarter's first day, the month's first day), never a release date.
+    """
+
+    geography_code: str
+    period: datetime.date
+    value: Decimal
+    vintage: str = ""
+    citation: str = ""
+    note: str = ""
+    is_provisional: bool = False
+    is_estimated: bool = False
+    is_break: bool = False
