@@ -174,6 +174,12 @@ NBS_API_URL = env.str("NBS_API_URL", default="https://data.stats.gov.cn/easyquer
 OWID_BASE_URL = env.str("OWID_BASE_URL", default="https://raw.githubusercontent.com/owid")
 HTTP_TIMEOUT_SECONDS = env.float("HTTP_TIMEOUT_SECONDS", default=30.0)
 HTTP_MAX_RETRIES = env.int("HTTP_MAX_RETRIES", default=5)
+# Retry waits grow 2**n seconds from HTTP_RETRY_BACKOFF_SECONDS with full jitter, capped; a 429's Retry-After wins.
+HTTP_RETRY_BACKOFF_SECONDS = env.float("HTTP_RETRY_BACKOFF_SECONDS", default=10.0)
+HTTP_RETRY_BACKOFF_MAX_SECONDS = env.float("HTTP_RETRY_BACKOFF_MAX_SECONDS", default=600.0)
+WORLDBANK_PER_PAGE = env.int("WORLDBANK_PER_PAGE", default=1000)
+# Rows the writer compares and writes per round trip; memory stays flat whatever the series' length.
+INGEST_CHUNK_SIZE = env.int("INGEST_CHUNK_SIZE", default=2000)
 
 # --- Authentication ---------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
