@@ -1,0 +1,220 @@
+"""Reading uploaded CSV and XLSX files into rows of text, and writing the templates analysts fill in.
+
+Everything a file can do wrong is refused here with a message that says what and where, before any
+row is looked at: size, row count, encoding, columns, macros, and XML that is unsafe to parse.
+"""
+
+import csv
+import datetime
+import io
+import zipfile
+from collections.abc import Iterable
+
+import openpyxl
+from defusedxml import DefusedXmlException
+from django.core.exceptions import ImproperlyConfigured
+
+from indicators.models import Indicator
+from indicators.periods import format_period
+from indicators.services.observations import plausible_range_label
+from indicators.services.uploads import REQUIRED_COLUMNS, UPLOAD_COLUMNS
+
+# openpyxl parses workbooks with defusedxml when it is installed (it is a dependency) unless
+# OPENPYXL_DEFUSEDXML=False; refuse to run with an unsafe parser rather than parse untrusted XML with it.
+if not openpyxl.DEFUSEDXML:
+    raise ImproperlyConfigured("openpyxl must parse with defusedxml: unset OPENPYXL_DEFUSEDXML")
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_UPLOAD_ROWS = 50_000
+# A 5 MB workbook can inflate enormously (a zip bomb); real ones of 50,000 rows stay far below this.
+MAX_XLSX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
+MACRO_EXTENSIONS = (".xlsm", ".xltm", ".xlam", ".xlsb", ".xls")
+TEMPLATE_SHEET = "values"
+# Spreadsheet programs run cells that start with these; such text is written with a leading quote.
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+class UploadRefused(Exception):
+    """The file as a whole cannot be read; the message tells the analyst how to fix it."""
+
+
+def _header(cells: Iterable) -> list[str]:
+    names = [str(cell or "").strip().lower() for cell in cells]
+    while names and not names[-1]:
+        names.pop()
+    if not names:
+        raise UploadRefused("The first row must name the columns: " + ", ".join(UPLOAD_COLUMNS) + ".")
+    unknown = [name or "(blank)" for name in names if name not in UPLOAD_COLUMNS]
+    if unknown:
+        raise UploadRefused(
+            f"Unknown column(s): {', '.join(unknown)}. The columns are: {', '.join(UPLOAD_COLUMNS)} "
+            "(download the template)."
+        )
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise UploadRefused(f"Column(s) named twice: {', '.join(repeated)}.")
+    missing = [name for name in REQUIRED_COLUMNS if name not in names]
+    if missing:
+        raise UploadRefused(f"Missing column(s): {', '.join(missing)}.")
+    return names
+
+
+def _unescape(text: str) -> str:
+    """Undo the quote the templates put before formula-like text."""
+    if text.startswith("'") and text[1:2] and text[1] in _FORMULA_PREFIXES:
+        return text[1:]
+    return text
+
+
+def _escape(text: str) -> str:
+    if text.startswith(_FORMULA_PREFIXES):
+        try:
+            float(text)
+        except ValueError:
+            return "'" + text
+    return text
+
+
+def _rows(header: list[str], records: Iterable[list], first_row: int = 2) -> list[dict[str, str]]:
+    rows: list[dict[str, str]] = []
+    for number, cells in enumerate(records, start=first_row):
+        texts = [_cell_text(cell) for cell in cells]
+        if not any(texts):
+            continue
+        extra = [text for text in texts[len(header) :] if text]
+        if extra:
+            raise UploadRefused(f"Row {number} has more cells than the header names; remove them or name the column.")
+        if len(rows) >= MAX_UPLOAD_ROWS:
+            raise UploadRefused(f"The file has more than {MAX_UPLOAD_ROWS:,} rows; split it into smaller files.")
+        row = dict(zip(header, texts, strict=False))
+        row["_row"] = number
+        rows.append(row)
+    return rows
+
+
+def _cell_text(cell) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, datetime.datetime | datetime.date):
+        return cell.strftime("%Y-%m-%d")
+    if isinstance(cell, float):
+        return repr(cell) if not cell.is_integer() else str(int(cell))
+    return _unescape(str(cell).strip())
+
+
+def _read_csv(data: bytes) -> list[dict[str, str]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise UploadRefused(
+            f"The file is not UTF-8 text (byte {error.start + 1} cannot be read). "
+            "Save it as “CSV UTF-8” and upload it again."
+        ) from None
+    if "\x00" in text:
+        raise UploadRefused("The file contains NUL bytes: it is not a CSV text file.")
+    try:
+        records = csv.reader(io.StringIO(text, newline=""))
+        header = _header(next(records, []))
+        return _rows(header, records)
+    except csv.Error as error:
+        raise UploadRefused(f"The CSV cannot be read: {error}.") from None
+
+
+def _read_xlsx(data: bytes) -> list[dict[str, str]]:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        names = archive.namelist()
+        inflated = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError):
+        raise UploadRefused("The file is not a valid .xlsx workbook.") from None
+    if any(name.lower().endswith("vbaproject.bin") for name in names):
+        raise UploadRefused("Macro-enabled workbooks are refused. Save the sheet as a plain .xlsx workbook.")
+    if inflated > MAX_XLSX_UNCOMPRESSED_BYTES:
+        raise UploadRefused("The workbook expands to more than 100 MB; it is refused.")
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except DefusedXmlException:
+        raise UploadRefused("The workbook's XML declares entities or a DTD; it is refused for safety.") from None
+    except Exception:  # openpyxl raises many types for a malformed package
+        raise UploadRefused("The file is not a valid .xlsx workbook.") from None
+    try:
+        sheet = workbook[TEMPLATE_SHEET] if TEMPLATE_SHEET in workbook.sheetnames else workbook.worksheets[0]
+        records = sheet.iter_rows(values_only=True)
+        header = _header(next(records, ()))
+        return _rows(header, records)
+    except DefusedXmlException:
+        raise UploadRefused("The workbook's XML declares entities or a DTD; it is refused for safety.") from None
+    finally:
+        workbook.close()
+
+
+def upload_read(uploaded_file) -> list[dict[str, str]]:
+    """The file's data rows as column → text, each with its spreadsheet row number under "_row"."""
+    name = (uploaded_file.name or "").lower()
+    if uploaded_file.size > MAX_UPLOAD_BYTES:
+        raise UploadRefused(
+            f"The file is {uploaded_file.size / 1024 / 1024:.1f} MB; the limit is 5 MB. Split it into smaller files."
+        )
+    if name.endswith(MACRO_EXTENSIONS):
+        raise UploadRefused("Macro-enabled and legacy workbooks are refused. Save the sheet as .xlsx or CSV UTF-8.")
+    data = uploaded_file.read(MAX_UPLOAD_BYTES + 1)
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise UploadRefused("The file is larger than 5 MB. Split it into smaller files.")
+    if not data.strip():
+        raise UploadRefused("The file is empty.")
+    if name.endswith(".csv"):
+        if data.startswith(b"PK\x03\x04"):
+            raise UploadRefused("This is a workbook, not a CSV file: upload it with the .xlsx extension.")
+        return _read_csv(data)
+    if name.endswith(".xlsx"):
+        return _read_xlsx(data)
+    raise UploadRefused("Upload a .csv (UTF-8) or .xlsx file.")
+
+
+def _template_rows(indicator: Indicator, observations) -> list[list[str]]:
+    return [
+        [
+            observation.geography.code,
+            format_period(observation.period, indicator.frequency),
+            f"{observation.value.normalize():f}",
+            _escape(observation.citation),
+            _escape(observation.note),
+        ]
+        for observation in observations
+    ]
+
+
+def template_csv(indicator: Indicator, observations) -> bytes:
+    """The columns, then the figures stored now: uploading it unchanged changes nothing."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    writer.writerow(UPLOAD_COLUMNS)
+    writer.writerows(_template_rows(indicator, observations))
+    return out.getvalue().encode("utf-8")
+
+
+def template_xlsx(indicator: Indicator, observations) -> bytes:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = TEMPLATE_SHEET
+    sheet.append(list(UPLOAD_COLUMNS))
+    for row in _template_rows(indicator, observations):
+        sheet.append(row)
+    for cell in sheet["B"]:
+        cell.number_format = "@"  # keep periods such as 2023-04 as text, not dates
+        cell.data_type = "s"
+    about = workbook.create_sheet("about")
+    for line in (
+        ("indicator", indicator.code),
+        ("name", indicator.name_en),
+        ("unit", indicator.unit),
+        ("frequency", indicator.frequency),
+        ("period format", {"annual": "2023", "quarterly": "2023-Q2", "monthly": "2023-04"}[indicator.frequency]),
+        ("plausible range", plausible_range_label(indicator) or "not set"),
+        ("publication", indicator.publication),
+        ("citation", "an http(s) URL, or issuer, title and date of the document"),
+    ):
+        about.append([_escape(str(text)) for text in line])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -1,0 +1,339 @@
+"""The analyst workspace. Views parse with a form, check permission, call a selector or service, render.
+
+Every write is checked here on the server whatever the page shows: login first (anonymous visitors go
+to sign-in), then the model permission (others get 403), then per-object rules.
+"""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.services import user_can_enter_on, user_can_revert
+from entry import selectors
+from entry.forms import (
+    AssessmentForm,
+    DisagreementResolveForm,
+    ObservationForm,
+    RevertForm,
+    UploadConfirmForm,
+    UploadForm,
+)
+from entry.models import PendingUpload
+from entry.uploads import UploadRefused, template_csv, template_xlsx, upload_read
+from indicators.models import Disagreement, Indicator, Observation, ObservationRevision
+from indicators.services.disagreements import disagreement_resolve
+from indicators.services.observations import (
+    ObservationConflict,
+    Outcome,
+    observation_label,
+    observation_record,
+    observation_revert,
+)
+from indicators.services.uploads import UploadConflict, observations_upload_apply, observations_upload_preview
+from tasks.models import Commitment, ProgressStatus
+from tasks.services.assessments import commitment_assess
+
+PENDING_UPLOAD_LIFETIME = datetime.timedelta(hours=1)
+
+
+def _indicator_for_entry(request, code: str) -> Indicator:
+    indicator = get_object_or_404(Indicator.objects.select_related("source"), code=code)
+    if not user_can_enter_on(request.user, indicator):
+        raise PermissionDenied(_("Values of this indicator arrive from its source; only admins enter them."))
+    return indicator
+
+
+@require_GET
+@login_required
+@permission_required("indicators.add_observation", raise_exception=True)
+def workspace(request):
+    """The indicators this analyst enters, overdue first."""
+    rows = selectors.workspace_indicators(user=request.user, today=timezone.localdate())
+    open_disagreements = selectors.disagreements_open().count()
+    return render(request, "entry/workspace.html", {"rows": rows, "open_disagreements": open_disagreements})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@permission_required(["indicators.add_observation", "indicators.change_observation"], raise_exception=True)
+def indicator_entry(request, code: str):
+    """Add a figure, or correct one in place (`?observation=<id>` fills the form with it)."""
+    indicator = _indicator_for_entry(request, code)
+    if request.method == "POST":
+        form = ObservationForm(request.POST, indicator=indicator)
+        if form.is_valid() and (result := _record(request, form)):
+            message = _("%(label)s: %(outcome)s.") % {
+                "label": observation_label(result.observation),
+                "outcome": {
+                    Outcome.CREATED: _("value added"),
+                    Outcome.CORRECTED: _("value corrected, the old value is in its history"),
+                    Outcome.UNCHANGED: _("same value and citation as stored, nothing changed"),
+                }[result.outcome],
+            }
+            if not request.htmx:
+                messages.success(request, message)
+                return redirect("entry:indicator", code=indicator.code)
+            form, saved = ObservationForm(indicator=indicator), message
+        else:
+            saved = ""
+    else:
+        observation = None
+        if request.GET.get("observation", "").isdigit():
+            observation = get_object_or_404(
+                Observation.objects.select_related("indicator"), pk=request.GET["observation"], indicator=indicator
+            )
+        form = ObservationForm.for_observation(observation) if observation else ObservationForm(indicator=indicator)
+        saved = ""
+    context = {
+        "indicator": indicator,
+        "form": form,
+        "saved": saved,
+        "observations": selectors.indicator_recent_observations(indicator=indicator),
+    }
+    template = "entry/indicator_entry.html"
+    if request.htmx and request.htmx.target == "entry-form":
+        template += "#entry-result" if request.method == "POST" else "#entry-form"
+    return render(request, template, context)
+
+
+def _record(request, form: ObservationForm):
+    """The service's verdict as form errors: a stale version shows the newer value and arms a deliberate re-save."""
+    data = form.cleaned_data
+    try:
+        return observation_record(
+            indicator=form.indicator,
+            geography=data["geography"],
+            period=data["period"],
+            value=data["value"],
+            citation=data["citation"],
+            note=data["note"],
+            user=request.user,
+            expected_version=data["expected_version"],
+            confirm_out_of_range=data["confirm_out_of_range"],
+        )
+    except ObservationConflict as conflict:
+        form.add_error(None, str(conflict))
+        form.data = form.data.copy()
+        form.data["expected_version"] = conflict.current.version if conflict.current else ""
+    except ValidationError as error:
+        form.add_error(None, error)
+    return None
+
+
+@require_GET
+@login_required
+@permission_required("indicators.add_observation", raise_exception=True)
+def indicator_template(request, code: str, fmt: str):
+    """The upload template for one indicator, holding the figures stored now."""
+    indicator = _indicator_for_entry(request, code)
+    observations = (
+        Observation.objects.filter(indicator=indicator)
+        .select_related("geography")
+        .order_by("geography__position", "geography__code", "period")
+    )
+    if fmt == "csv":
+        body, content_type = template_csv(indicator, observations), "text/csv; charset=utf-8"
+    else:
+        body = template_xlsx(indicator, observations)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{indicator.code}-values.{fmt}"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@permission_required(["indicators.add_observation", "indicators.change_observation"], raise_exception=True)
+def indicator_upload(request, code: str):
+    """Read and check a file; show every row's problems, or what would change. Nothing is written here."""
+    indicator = _indicator_for_entry(request, code)
+    form, preview, pending, refused = UploadForm(), None, None, ""
+    if request.method == "POST":
+        form = UploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                rows = upload_read(form.cleaned_data["file"])
+            except UploadRefused as error:
+                refused = str(error)
+            else:
+                preview = observations_upload_preview(indicator=indicator, rows=rows)
+                pending = _keep_pending(request, indicator, form.cleaned_data["file"].name, preview)
+    context = {
+        "indicator": indicator,
+        "form": form,
+        "preview": preview,
+        "pending": pending,
+        "refused": refused,
+        "confirm_form": UploadConfirmForm(),
+    }
+    return render(request, "entry/indicator_upload.html", context)
+
+
+def _keep_pending(request, indicator, filename, preview) -> PendingUpload | None:
+    PendingUpload.objects.filter(created_at__lt=timezone.now() - PENDING_UPLOAD_LIFETIME).delete()
+    if preview.problems or not preview.changes:
+        return None
+    return PendingUpload.objects.create(
+        user=request.user,
+        indicator=indicator,
+        filename=filename[:255],
+        changes=preview.changes,
+        out_of_range_count=preview.out_of_range_count,
+    )
+
+
+@require_POST
+@login_required
+@permission_required(["indicators.add_observation", "indicators.change_observation"], raise_exception=True)
+def upload_confirm(request, token):
+    """Write a previewed upload in one transaction, or nothing."""
+    pending = get_object_or_404(
+        PendingUpload.objects.select_related("indicator"),
+        token=token,
+        user=request.user,
+        created_at__gte=timezone.now() - PENDING_UPLOAD_LIFETIME,
+    )
+    indicator = _indicator_for_entry(request, pending.indicator.code)
+    form = UploadConfirmForm(request.POST)
+    form.is_valid()
+    try:
+        with transaction.atomic():
+            counts = observations_upload_apply(
+                indicator=indicator,
+                changes=pending.changes,
+                user=request.user,
+                confirm_out_of_range=form.cleaned_data.get("confirm_out_of_range", False),
+            )
+            pending.delete()
+    except ValidationError as error:
+        form.add_error(None, error)
+        context = {"indicator": indicator, "pending": pending, "confirm_form": form, "form": UploadForm()}
+        return render(request, "entry/indicator_upload.html", context)
+    except UploadConflict as conflict:
+        pending.delete()
+        context = {"indicator": indicator, "form": UploadForm(), "conflict": conflict}
+        return render(request, "entry/indicator_upload.html", context, status=409)
+    messages.success(request, _("Upload written: %(created)s values added, %(corrected)s corrected.") % counts)
+    return redirect("entry:indicator", code=indicator.code)
+
+
+@require_GET
+@login_required
+@permission_required("indicators.view_observation", raise_exception=True)
+def observation_history(request, pk: int):
+    """Every value this figure has had: who replaced it, when, why, from what to what."""
+    try:
+        observation = selectors.observation_with_history(pk=pk)
+    except Observation.DoesNotExist:
+        raise Http404 from None
+    context = {"observation": observation, "can_revert": user_can_revert(request.user), "form": RevertForm()}
+    return render(request, "entry/observation_history.html", context)
+
+
+@require_POST
+@login_required
+@permission_required(["indicators.change_observation", "indicators.change_indicator"], raise_exception=True)
+def revision_revert(request, pk: int):
+    """Admins put back the value a revision replaced; the value it replaces joins the history too."""
+    if not user_can_revert(request.user):
+        raise PermissionDenied
+    revision = get_object_or_404(ObservationRevision, pk=pk)
+    form = RevertForm(request.POST)
+    if form.is_valid():
+        try:
+            observation_revert(
+                revision=revision, user=request.user, expected_version=form.cleaned_data["expected_version"]
+            )
+        except (ObservationConflict, ValidationError) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        else:
+            messages.success(request, _("Value reverted; the value it replaced is in the history."))
+    else:
+        messages.error(request, _("The form was incomplete; reload the page and try again."))
+    return redirect("entry:observation_history", pk=revision.observation_id)
+
+
+@require_GET
+@login_required
+@permission_required("indicators.view_disagreement", raise_exception=True)
+def disagreement_list(request):
+    """Pulled figures that differ from analysts' values, waiting for someone to choose."""
+    return render(request, "entry/disagreement_list.html", {"disagreements": selectors.disagreements_open()})
+
+
+@require_POST
+@login_required
+@permission_required(["indicators.change_disagreement", "indicators.change_observation"], raise_exception=True)
+def disagreement_resolve_view(request, pk: int):
+    disagreement = get_object_or_404(Disagreement.objects.select_related("observation__indicator"), pk=pk)
+    if not user_can_enter_on(request.user, disagreement.observation.indicator):
+        raise PermissionDenied
+    form = DisagreementResolveForm(request.POST)
+    error = ""
+    if form.is_valid():
+        try:
+            disagreement = disagreement_resolve(
+                disagreement=disagreement,
+                resolution=form.cleaned_data["resolution"],
+                user=request.user,
+                expected_version=form.cleaned_data["expected_version"],
+            )
+        except (ObservationConflict, ValidationError) as problem:
+            error = " ".join(getattr(problem, "messages", [str(problem)]))
+    else:
+        error = _("Choose to keep the analyst value or take the source value.")
+    if request.htmx:
+        disagreement = selectors.disagreements_with_observation().get(pk=pk)
+        context = {"disagreement": disagreement, "error": error}
+        return render(request, "entry/disagreement_list.html#disagreement-row", context)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("Disagreement resolved."))
+    return redirect("entry:disagreements")
+
+
+@require_GET
+@login_required
+@permission_required("tasks.add_assessment", raise_exception=True)
+def commitment_list(request):
+    context = {"commitments": selectors.commitments_with_latest_assessment(), "status_choices": ProgressStatus.choices}
+    return render(request, "entry/commitment_list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@permission_required("tasks.add_assessment", raise_exception=True)
+def commitment_assess_view(request, code: str):
+    """Record a new assessment; earlier ones stay listed below it."""
+    commitment = get_object_or_404(Commitment.objects.select_related("task"), code=code)
+    form = AssessmentForm(request.POST or None, initial={"assessed_on": timezone.localdate()})
+    saved = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            commitment_assess(commitment=commitment, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if not request.htmx:
+                messages.success(request, _("Assessment recorded."))
+                return redirect("entry:commitment", code=commitment.code)
+            form, saved = AssessmentForm(initial={"assessed_on": timezone.localdate()}), True
+    context = {
+        "commitment": commitment,
+        "form": form,
+        "saved": saved,
+        "assessments": selectors.commitment_assessments(commitment=commitment),
+    }
+    template = "entry/commitment_assess.html"
+    if request.htmx and request.htmx.target == "assessment-panel":
+        template += "#assessment-panel"
+    return render(request, template, context)

@@ -1,0 +1,1 @@
+"""Writes to indicators and their figures: analyst entries, uploads, reverts, disagreement resolutions."""
