@@ -1,5 +1,13 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def _ensure_schedules(sender, using="default", **kwargs):
+    """Every migrate creates the default refresh schedules that are missing; admins' edits are kept."""
+    from indicators.ingestion.schedules import ensure_schedules
+
+    ensure_schedules(using=using)
 
 
 class IndicatorsConfig(AppConfig):
@@ -7,3 +15,6 @@ class IndicatorsConfig(AppConfig):
 
     name = "indicators"
     verbose_name = _("Indicators and statistics")
+
+    def ready(self):
+        post_migrate.connect(_ensure_schedules, sender=self, dispatch_uid="indicators.ensure_schedules")

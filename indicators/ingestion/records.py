@@ -1,4 +1,4 @@
-"""The plain record every connector yields and the one shared writer consumes."""
+"""The plain records every connector yields and the one shared writer consumes."""
 
 import datetime
 from dataclasses import dataclass
@@ -11,6 +11,8 @@ class ObservationRecord:
 
     `period` is the first day of the period the figure describes (1 January for a year,
     the quarter's first day, the month's first day), never a release date.
+    `unit` is the unit the source stated for the figure where its format carries one
+    (None where it does not); the writer refuses a unit that differs from the indicator's.
     """
 
     geography_code: str
@@ -22,3 +24,12 @@ class ObservationRecord:
     is_provisional: bool = False
     is_estimated: bool = False
     is_break: bool = False
+    unit: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedRecord:
+    """A place in the source's reply that holds no figure (a null, an absent flag), so the run can count it."""
+
+    reason: str
+    where: str

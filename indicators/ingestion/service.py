@@ -1,0 +1,91 @@
+"""Refresh workflows shared by the Celery jobs and the foreground command."""
+
+import logging
+import random
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db import transaction
+
+from indicators.ingestion import runs
+from indicators.ingestion.connectors import get_fetch
+from indicators.ingestion.errors import FetchError, PermanentFetchError, RetryableFetchError
+from indicators.ingestion.http import make_client
+from indicators.ingestion.writer import write_observations
+from indicators.models import Indicator, IngestRun, Observation, Source
+
+logger = logging.getLogger(__name__)
+
+
+def describe(exc: BaseException) -> str:
+    """A reason a person can read in the admin."""
+    if isinstance(exc, FetchError):
+        kind = "Retryable fault" if isinstance(exc, RetryableFetchError) else "Permanent fault"
+        return f"{kind}: {exc}"
+    return f"Unexpected error: {type(exc).__name__}: {exc}"
+
+
+def retry_delay(*, retries: int, retry_after: float | None = None) -> float:
+    """Seconds before the next attempt: the publisher's Retry-After, else capped exponential backoff, full jitter."""
+    if retry_after is not None:
+        return retry_after
+    ceiling = min(settings.HTTP_RETRY_BACKOFF_MAX_SECONDS, settings.HTTP_RETRY_BACKOFF_SECONDS * 2**retries)
+    return random.uniform(0, ceiling)
+
+
+def pullable_indicators(source_key: str | None = None):
+    """Indicators whose figures arrive from a source's API through one of our connectors."""
+    indicators = Indicator.objects.filter(arrival=Indicator.Arrival.API).exclude(source__connector="")
+    if source_key:
+        indicators = indicators.filter(source__key=source_key)
+    return indicators.select_related("source").order_by("code")
+
+
+def refresh_indicator(*, indicator_id: int, trigger: str, attempt: int = 1) -> IngestRun:
+    """Pull one indicator's series and write it as one batch; the run records the outcome either way.
+
+    Raises the fault after recording it, so the caller can decide whether to retry.
+    """
+    indicator = Indicator.objects.select_related("source").get(pk=indicator_id)
+    run = runs.open_run(source=indicator.source, indicator=indicator, trigger=trigger, attempt=attempt)
+    try:
+        if indicator.arrival != Indicator.Arrival.API:
+            raise PermanentFetchError(f"indicator {indicator.code} is entered by analysts, not pulled")
+        fetch = get_fetch(indicator.source.connector)
+        with make_client() as client:
+            result = write_observations(
+                indicator=indicator, records=fetch(indicator, client), run=run, origin=Observation.Origin.API
+            )
+    except Exception as exc:
+        runs.fail(run, describe(exc))
+        logger.warning("refresh of %s failed (attempt %s): %s", indicator.code, attempt, describe(exc))
+        raise
+    runs.succeed(run, result)
+    logger.info("refreshed %s: %s", indicator.code, result.summary())
+    return run
+
+
+def refresh_indicator_now(*, indicator_id: int, trigger: str, sleep: Callable[[float], None] = time.sleep) -> IngestRun:
+    """Refresh in the foreground with the jobs' retry policy: bounded attempts, backoff, Retry-After honoured."""
+    for retries in range(settings.HTTP_MAX_RETRIES + 1):
+        try:
+            return refresh_indicator(indicator_id=indicator_id, trigger=trigger, attempt=retries + 1)
+        except RetryableFetchError as exc:
+            if retries == settings.HTTP_MAX_RETRIES:
+                raise
+            sleep(retry_delay(retries=retries, retry_after=exc.retry_after))
+    raise AssertionError("unreachable: the loop returns or raises")
+
+
+def refresh_source(*, source_key: str, trigger: str) -> list[int]:
+    """Queue one refresh job per pullable indicator of the source, once the surrounding transaction commits."""
+    from indicators.tasks import refresh_indicator as refresh_indicator_job
+
+    if not Source.objects.filter(key=source_key).exists():
+        raise PermanentFetchError(f"no source with key {source_key!r}")
+    indicator_ids = list(pullable_indicators(source_key).values_list("pk", flat=True))
+    with transaction.atomic():
+        for indicator_id in indicator_ids:
+            refresh_indicator_job.delay_on_commit(indicator_id, trigger)
+    return indicator_ids
