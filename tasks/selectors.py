@@ -1,10 +1,301 @@
-"""Read queries that the policy pages share. Each runs a fixed number of queries."""
+"""Read queries that the policy pages share. Each runs a fixed number of queries however much data there is."""
 
-from django.db.models import Prefetch, QuerySet
+from __future__ import annotations
 
-from tasks.models import Commitment, Task
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import JSONField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.shortcuts import get_object_or_404
+
+from indicators import periods
+from indicators.models import CommitmentIndicator, Indicator
+from indicators.selectors import IndicatorCard, indicator_cards_get
+from tasks import progress
+from tasks.models import Assessment, Commitment, ProgressStatus, Sector, Task
+
+# The order a reader scans a rollup in: best first, "cannot be assessed yet" last.
+STATUS_ORDER = [
+    ProgressStatus.ACHIEVED,
+    ProgressStatus.ON_TRACK,
+    ProgressStatus.PROGRESSING,
+    ProgressStatus.STALLED,
+    ProgressStatus.REGRESSING,
+    ProgressStatus.NOT_ASSESSABLE,
+]
 
 
-def task_list_with_commitments() -> QuerySet[Task]:
-    """The seven tasks with their commitments, in two queries."""
-    return Task.objects.prefetch_related(Prefetch("commitments", queryset=Commitment.objects.order_by("position")))
+def commitments_with_latest_assessment() -> QuerySet[Commitment]:
+    """Commitments annotated with the analysts' latest assessment, their indicator links selected."""
+    latest = Assessment.objects.filter(commitment=OuterRef("pk")).order_by("-assessed_on", "-created_at")
+    return (
+        Commitment.objects.select_related("task")
+        .annotate(
+            assessed_status=Subquery(latest.values("status")[:1]),
+            assessed_on=Subquery(latest.values("assessed_on")[:1]),
+            assessed_note=Subquery(latest.values("note")[:1]),
+            assessed_links=Subquery(latest.values("evidence_links")[:1], output_field=JSONField()),
+        )
+        .prefetch_related(
+            Prefetch(
+                "indicator_links",
+                queryset=CommitmentIndicator.objects.select_related("indicator__source").order_by("indicator__code"),
+            )
+        )
+        .order_by("task__number", "position")
+    )
+
+
+@dataclass(frozen=True)
+class CommitmentRow:
+    """A commitment beside both its statuses: the analysts' latest and the one its indicators compute."""
+
+    commitment: Commitment
+    links: list[CommitmentIndicator]
+    cards: list[IndicatorCard]
+    computed_status: str
+    assessed_status: str | None
+    disagree: bool
+
+    @property
+    def rollup_status(self) -> str:
+        """Measured commitments count by what their indicators compute; others by the analysts' word."""
+        if self.cards:
+            return self.computed_status
+        return self.assessed_status or ProgressStatus.NOT_ASSESSABLE
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    status: str
+    label: str
+    count: int
+
+
+def _rollup(rows: list[CommitmentRow]) -> list[StatusCount]:
+    counts = progress.rollup([row.rollup_status for row in rows])
+    return [
+        StatusCount(status=status.value, label=status.label, count=counts.get(status.value, 0))
+        for status in STATUS_ORDER
+    ]
+
+
+def _commitment_rows(commitments: list[Commitment], cards: dict[int, IndicatorCard]) -> list[CommitmentRow]:
+    rows = []
+    for commitment in commitments:
+        links = list(commitment.indicator_links.all())
+        commitment_cards = [cards[link.indicator_id] for link in links]
+        computed = (
+            progress.commitment_status([card.summary.assessment.status for card in commitment_cards])
+            if commitment_cards
+            else ProgressStatus.NOT_ASSESSABLE.value
+        )
+        rows.append(
+            CommitmentRow(
+                commitment=commitment,
+                links=links,
+                cards=commitment_cards,
+                computed_status=computed,
+                assessed_status=commitment.assessed_status,
+                disagree=bool(commitment_cards) and progress.statuses_disagree(commitment.assessed_status, computed),
+            )
+        )
+    return rows
+
+
+def _indicators_of(commitments: list[Commitment], extra: list[Indicator] = ()) -> list[Indicator]:
+    unique: dict[int, Indicator] = {indicator.pk: indicator for indicator in extra}
+    for commitment in commitments:
+        for link in commitment.indicator_links.all():
+            unique.setdefault(link.indicator_id, link.indicator)
+    return list(unique.values())
+
+
+@dataclass(frozen=True)
+class Freshness:
+    current: int
+    total: int
+    latest_label: str
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    policy_task: Task
+    commitments: list[CommitmentRow]
+    rollup: list[StatusCount]
+    headline: IndicatorCard | None
+    freshness: Freshness
+
+
+def _freshness(cards: list[IndicatorCard]) -> Freshness:
+    with_data = [card for card in cards if card.summary.latest_period]
+    latest = max(with_data, key=lambda card: card.summary.latest_period, default=None)
+    return Freshness(
+        current=sum(1 for card in cards if card.summary.freshness == "current"),
+        total=len(cards),
+        latest_label=periods.format_period(latest.summary.latest_period, latest.indicator.frequency) if latest else "",
+    )
+
+
+def task_list_with_progress(*, language: str) -> list[TaskRow]:
+    """The seven tasks with their commitments, statuses and headline charts, in six queries."""
+    policy_tasks = list(Task.objects.all())
+    commitments = list(commitments_with_latest_assessment())
+    headlines = {
+        indicator.headline_for_id: indicator
+        for indicator in Indicator.objects.filter(headline_for__isnull=False).select_related("source").order_by("code")
+    }
+    cards = indicator_cards_get(
+        indicators=_indicators_of(commitments, list(headlines.values())),
+        language=language,
+        figures_for={indicator.pk for indicator in headlines.values()},
+    )
+    rows_by_task: dict[int, list[CommitmentRow]] = {}
+    for row in _commitment_rows(commitments, cards):
+        rows_by_task.setdefault(row.commitment.task_id, []).append(row)
+    result = []
+    for policy_task in policy_tasks:
+        rows = rows_by_task.get(policy_task.pk, [])
+        task_cards = list({card.indicator.pk: card for row in rows for card in row.cards}.values())
+        headline = headlines.get(policy_task.pk)
+        result.append(
+            TaskRow(
+                policy_task=policy_task,
+                commitments=rows,
+                rollup=_rollup(rows),
+                headline=cards[headline.pk] if headline else None,
+                freshness=_freshness(task_cards),
+            )
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class TaskPage:
+    policy_task: Task
+    commitments: list[CommitmentRow]
+    rollup: list[StatusCount]
+    sectors: list[Sector]
+    sector: Sector | None
+    cards: list[IndicatorCard]
+
+
+def _touches_sector(slug: str) -> Q:
+    return Q(sectors__slug=slug) | Q(indicators__sectors__slug=slug)
+
+
+def task_get_for_page(*, number: int, sector_slug: str, language: str) -> TaskPage:
+    """A task, its commitments (those touching a sector, if one is chosen) and their charts, in seven queries."""
+    policy_task = get_object_or_404(Task, number=number)
+    sectors = list(
+        Sector.objects.filter(Q(commitments__task=policy_task) | Q(indicators__commitments__task=policy_task))
+        .distinct()
+        .order_by("-is_aggregate", "name_en")
+    )
+    sector = next((one for one in sectors if one.slug == sector_slug), None)
+    commitments = commitments_with_latest_assessment().filter(task=policy_task)
+    if sector is not None:
+        commitments = commitments.filter(pk__in=Commitment.objects.filter(_touches_sector(sector.slug)).values("pk"))
+    commitments = list(commitments)
+    indicators = _indicators_of(commitments)
+    cards = indicator_cards_get(
+        indicators=indicators, language=language, figures_for={indicator.pk for indicator in indicators}
+    )
+    rows = _commitment_rows(commitments, cards)
+    return TaskPage(
+        policy_task=policy_task,
+        commitments=rows,
+        rollup=_rollup(rows),
+        sectors=sectors,
+        sector=sector,
+        cards=[cards[indicator.pk] for indicator in sorted(indicators, key=lambda one: one.code)],
+    )
+
+
+@dataclass(frozen=True)
+class SectorRow:
+    sector: Sector
+    cells: list[int]  # commitments touching the sector, per task in task order
+    total: int
+    indicator_count: int
+
+
+@dataclass(frozen=True)
+class SectorMatrix:
+    tasks: list[Task]
+    rows: list[SectorRow]
+
+
+def _commitment_sector_pairs() -> set[tuple[int, int, int]]:
+    """(sector, task number, commitment) for every commitment touching a sector, directly or by an indicator."""
+    direct = Commitment.sectors.through.objects.values_list("sector_id", "commitment__task__number", "commitment_id")
+    via_indicator = CommitmentIndicator.objects.filter(indicator__sectors__isnull=False).values_list(
+        "indicator__sectors", "commitment__task__number", "commitment_id"
+    )
+    return set(direct) | set(via_indicator)
+
+
+def sector_list_with_matrix() -> SectorMatrix:
+    """Every sector against the seven tasks: where the policy touches each industry, in four queries."""
+    policy_tasks = list(Task.objects.all())
+    sectors = list(Sector.objects.all())
+    pairs = _commitment_sector_pairs()
+    cell_counts = Counter((sector_id, number) for sector_id, number, _ in pairs)
+    totals = Counter(sector_id for sector_id, _, _ in pairs)
+    indicator_counts = Counter(Indicator.sectors.through.objects.values_list("sector_id", flat=True))
+    return SectorMatrix(
+        tasks=policy_tasks,
+        rows=[
+            SectorRow(
+                sector=sector,
+                cells=[cell_counts.get((sector.pk, policy_task.number), 0) for policy_task in policy_tasks],
+                total=totals.get(sector.pk, 0),
+                indicator_count=indicator_counts.get(sector.pk, 0),
+            )
+            for sector in sectors
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class SectorTaskGroup:
+    policy_task: Task
+    commitments: list[CommitmentRow]
+
+
+@dataclass(frozen=True)
+class SectorPage:
+    sector: Sector
+    groups: list[SectorTaskGroup]
+    cards: list[IndicatorCard]
+    rollup: list[StatusCount]
+
+
+def sector_get_for_page(*, slug: str, language: str) -> SectorPage:
+    """A sector's commitments across all seven tasks and its indicators, in seven queries."""
+    sector = get_object_or_404(Sector, slug=slug)
+    policy_tasks = list(Task.objects.all())
+    commitments = list(
+        commitments_with_latest_assessment().filter(
+            pk__in=Commitment.objects.filter(_touches_sector(slug)).values("pk")
+        )
+    )
+    sector_indicators = list(sector.indicators.select_related("source").order_by("code"))
+    cards = indicator_cards_get(
+        indicators=_indicators_of(commitments, sector_indicators),
+        language=language,
+        figures_for={indicator.pk for indicator in sector_indicators},
+    )
+    rows = _commitment_rows(commitments, cards)
+    return SectorPage(
+        sector=sector,
+        groups=[
+            SectorTaskGroup(
+                policy_task=policy_task,
+                commitments=[row for row in rows if row.commitment.task_id == policy_task.pk],
+            )
+            for policy_task in policy_tasks
+        ],
+        cards=[cards[indicator.pk] for indicator in sector_indicators],
+        rollup=_rollup(rows),
+    )

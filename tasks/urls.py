@@ -5,4 +5,7 @@ from tasks import views
 app_name = "tasks"
 urlpatterns = [
     path("", views.task_list, name="list"),
+    path("tasks/<int:number>/", views.task_detail, name="detail"),
+    path("sectors/", views.sector_list, name="sector_list"),
+    path("sectors/<slug:slug>/", views.sector_detail, name="sector_detail"),
 ]

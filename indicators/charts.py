@@ -1,0 +1,227 @@
+"""Figure builders: plain lists in, Plotly figure JSON out. No request, no ORM.
+
+Every figure has a title, axis titles with units and its source in an annotation. Text that admins or
+analysts typed (names, units, sources, geographies) is escaped first: plotly.js renders a subset of
+HTML in labels. `plotly.io.to_json` escapes `<`, `>` and `/`, so the JSON can sit in a data block.
+"""
+
+from __future__ import annotations
+
+import datetime
+import html
+from dataclasses import dataclass, field
+
+import plotly.graph_objects as go
+import plotly.io as pio
+from django.utils.translation import gettext as _
+
+HOME_COLOUR = "#b3261e"
+PALETTE = ["#1f5fa8", "#2e8540", "#7a4fa3", "#c77700", "#00838f", "#6d4c41", "#5b6475", "#ad1457", "#33691e"]
+GUIDE_COLOUR = "#1d2433"
+FONT = "system-ui, -apple-system, 'Segoe UI', 'PingFang SC', 'Microsoft YaHei', sans-serif"
+
+
+@dataclass
+class Series:
+    """One geography's figures, oldest first."""
+
+    name: str
+    periods: list[datetime.date]
+    values: list[float]
+    revised: list[bool]
+    emphasised: bool = False
+
+
+@dataclass(frozen=True)
+class TargetOverlay:
+    """Baseline, target, the path required to reach it and the current trend projected to its year."""
+
+    base_period: datetime.date | None = None
+    base_value: float | None = None
+    target_period: datetime.date | None = None
+    target_value: float | None = None
+    band: tuple[float, float] | None = None
+    required_periods: list[datetime.date] = field(default_factory=list)
+    required_values: list[float] = field(default_factory=list)
+    projection_periods: list[datetime.date] = field(default_factory=list)
+    projection_values: list[float] = field(default_factory=list)
+
+
+def _x(periods: list[datetime.date]) -> list[str]:
+    return [period.isoformat() for period in periods]
+
+
+def _tick_format(frequency: str) -> str:
+    return {"annual": "%Y", "quarterly": "%Y-%m", "monthly": "%Y-%m"}.get(frequency, "%Y")
+
+
+def _layout(*, title: str, unit: str, source: str, frequency: str, compact: bool) -> dict:
+    return {
+        "title": {"text": title, "font": {"size": 14 if compact else 17}, "x": 0, "xanchor": "left"},
+        "font": {"family": FONT, "color": GUIDE_COLOUR},
+        "xaxis": {
+            "title": {"text": "" if compact else _("Period")},
+            "type": "date",
+            "tickformat": _tick_format(frequency),
+            "gridcolor": "#eceff3",
+        },
+        "yaxis": {"title": {"text": unit}, "gridcolor": "#eceff3", "zeroline": False},
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.14, "x": 0},
+        "margin": {"l": 56, "r": 16, "t": 64 if compact else 72, "b": 36 if compact else 48},
+        "height": 260 if compact else 460,
+        "autosize": True,
+        "showlegend": not compact,
+        "plot_bgcolor": "#ffffff",
+        "paper_bgcolor": "#ffffff",
+        "hovermode": "x unified" if not compact else "closest",
+        "annotations": [
+            {
+                "text": _("Source: %(source)s") % {"source": source},
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0,
+                "y": 1,
+                "yshift": 6,
+                "xanchor": "left",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"size": 11, "color": "#5b6475"},
+            }
+        ],
+    }
+
+
+def compact_figure(
+    *,
+    title: str,
+    unit: str,
+    source: str,
+    periods: list[datetime.date],
+    values: list[float],
+    frequency: str,
+    target_year: int | None = None,
+    target_value: float | None = None,
+) -> str:
+    """A small chart of the home series, with the target as a point when it is a level."""
+    title, unit, source = html.escape(title), html.escape(unit), html.escape(source)
+    figure = go.Figure(layout=_layout(title=title, unit=unit, source=source, frequency=frequency, compact=True))
+    figure.add_trace(
+        go.Scatter(
+            x=_x(periods),
+            y=values,
+            mode="lines+markers",
+            name=title,
+            line={"color": HOME_COLOUR, "width": 2},
+            marker={"size": 4},
+            hovertemplate="%{y}<extra></extra>",
+        )
+    )
+    if target_year is not None and target_value is not None:
+        figure.add_trace(
+            go.Scatter(
+                x=[datetime.date(target_year, 1, 1).isoformat()],
+                y=[target_value],
+                mode="markers",
+                name=_("Target"),
+                marker={"symbol": "star", "size": 12, "color": GUIDE_COLOUR},
+                hovertemplate=_("Target") + ": %{y}<extra></extra>",
+            )
+        )
+    return pio.to_json(figure, validate=False)
+
+
+def indicator_figure(
+    *,
+    title: str,
+    unit: str,
+    source: str,
+    frequency: str,
+    series: list[Series],
+    overlay: TargetOverlay,
+) -> str:
+    """The indicator page's chart: each geography, and the target overlay for the home geography."""
+    title, unit, source = html.escape(title), html.escape(unit), html.escape(source)
+    figure = go.Figure(layout=_layout(title=title, unit=unit, source=source, frequency=frequency, compact=False))
+    colours = iter(PALETTE)
+    if overlay.band is not None and overlay.base_period is not None and overlay.target_period is not None:
+        low, high = overlay.band
+        band_x = _x([overlay.base_period, overlay.target_period])
+        figure.add_trace(
+            go.Scatter(x=band_x, y=[low, low], mode="lines", line={"width": 0}, hoverinfo="skip", showlegend=False)
+        )
+        figure.add_trace(
+            go.Scatter(
+                x=band_x,
+                y=[high, high],
+                mode="lines",
+                line={"width": 0},
+                fill="tonexty",
+                fillcolor="rgba(46,133,64,0.15)",
+                name=_("Target band"),
+                hoverinfo="skip",
+            )
+        )
+    for one in series:
+        name = html.escape(one.name)
+        colour = HOME_COLOUR if one.emphasised else next(colours, GUIDE_COLOUR)
+        figure.add_trace(
+            go.Scatter(
+                x=_x(one.periods),
+                y=one.values,
+                mode="lines+markers",
+                name=name,
+                line={"color": colour, "width": 3 if one.emphasised else 1.5},
+                marker={
+                    "size": [9 if revised else 5 for revised in one.revised],
+                    "symbol": ["diamond-open" if revised else "circle" for revised in one.revised],
+                    "color": colour,
+                },
+                customdata=[_("revised") if revised else "" for revised in one.revised],
+                hovertemplate=f"{name}: %{{y}} %{{customdata}}<extra></extra>",
+            )
+        )
+    if overlay.required_periods:
+        figure.add_trace(
+            go.Scatter(
+                x=_x(overlay.required_periods),
+                y=overlay.required_values,
+                mode="lines",
+                name=_("Path required to reach the target"),
+                line={"color": "#2e8540", "dash": "dash", "width": 2},
+                hovertemplate=_("Required") + ": %{y:.2f}<extra></extra>",
+            )
+        )
+    if overlay.projection_periods:
+        figure.add_trace(
+            go.Scatter(
+                x=_x(overlay.projection_periods),
+                y=overlay.projection_values,
+                mode="lines",
+                name=_("Current trend, projected"),
+                line={"color": "#5b6475", "dash": "dot", "width": 2},
+                hovertemplate=_("Projected") + ": %{y:.2f}<extra></extra>",
+            )
+        )
+    if overlay.base_period is not None and overlay.base_value is not None:
+        figure.add_trace(
+            go.Scatter(
+                x=_x([overlay.base_period]),
+                y=[overlay.base_value],
+                mode="markers",
+                name=_("Baseline"),
+                marker={"symbol": "square", "size": 11, "color": GUIDE_COLOUR},
+                hovertemplate=_("Baseline") + ": %{y}<extra></extra>",
+            )
+        )
+    if overlay.target_period is not None and overlay.target_value is not None:
+        figure.add_trace(
+            go.Scatter(
+                x=_x([overlay.target_period]),
+                y=[overlay.target_value],
+                mode="markers",
+                name=_("Target"),
+                marker={"symbol": "star", "size": 15, "color": "#2e8540"},
+                hovertemplate=_("Target") + ": %{y}<extra></extra>",
+            )
+        )
+    return pio.to_json(figure, validate=False)

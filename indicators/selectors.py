@@ -1,0 +1,595 @@
+"""Read queries for the indicator pages. Each runs a fixed number of queries however much data there is.
+
+What is expensive to compute (an indicator's home series and its progress assessment, a chart's figure)
+is cached under a key holding the indicator's `data_version`, which every write bumps inside its
+transaction: a refresh run in another process invalidates the cache without talking to it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.cache import cache
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from indicators import charts, periods
+from indicators.models import (
+    CommitmentIndicator,
+    Geography,
+    Indicator,
+    Observation,
+    ObservationRevision,
+    Source,
+    Target,
+)
+from tasks import progress
+from tasks.models import Commitment, Sector, Task
+
+HOME_GEOGRAPHY = "CHN"
+CACHE_SECONDS = 60 * 60 * 6
+
+
+def localized(obj, field_name: str, language: str) -> str:
+    """The Chinese or English text of a bilingual field, for the request's language."""
+    suffix = "zh" if language.startswith("zh") else "en"
+    return getattr(obj, f"{field_name}_{suffix}")
+
+
+@dataclass(frozen=True)
+class IndicatorSummary:
+    """An indicator's home series, its assessment, and how fresh it is."""
+
+    points: tuple[progress.Point, ...]
+    assessment: progress.ProgressResult
+    target: Target | None
+    latest_period: datetime.date | None
+    latest_value: float | None
+    freshness: str
+    next_due: datetime.date | None
+    frequency: str
+
+    def _label(self, period: datetime.date | None) -> str:
+        return periods.format_period(period, self.frequency) if period else ""
+
+    @property
+    def latest_label(self) -> str:
+        return self._label(self.latest_period)
+
+    @property
+    def base_label(self) -> str:
+        return self._label(self.assessment.base_period)
+
+    @property
+    def years_label(self) -> str:
+        years = self.assessment.years
+        if not years:
+            return ""
+        return str(years[0]) if years[0] == years[-1] else f"{years[0]}–{years[-1]}"
+
+    def _rate_text(self, rate: float | None) -> str:
+        if rate is None:
+            return ""
+        if self.assessment.basis == progress.CAGR:
+            return f"{rate:+.2%}"
+        return f"{rate:+.3g}"
+
+    @property
+    def actual_rate_text(self) -> str:
+        return self._rate_text(self.assessment.actual_rate)
+
+    @property
+    def required_rate_text(self) -> str:
+        return self._rate_text(self.assessment.required_rate)
+
+    @property
+    def rates_in_points(self) -> bool:
+        return self.assessment.basis == progress.POINTS
+
+
+def _target_choose(targets: list[Target], today: datetime.date) -> Target | None:
+    """The nearest target still ahead, else the latest one: the one a reader asks about."""
+    ahead = [target for target in targets if target.target_year >= today.year]
+    if ahead:
+        return min(ahead, key=lambda target: target.target_year)
+    return max(targets, key=lambda target: target.target_year, default=None)
+
+
+def target_spec(target: Target | None) -> progress.TargetSpec | None:
+    if target is None:
+        return None
+    return progress.TargetSpec(
+        kind=target.kind,
+        value=float(target.value),
+        value_high=None if target.value_high is None else float(target.value_high),
+        base_year=target.base_year,
+        target_year=target.target_year,
+    )
+
+
+def spec_key(spec: progress.TargetSpec | None) -> str:
+    """A stable text for a target, so an edited target misses the cache in every process."""
+    if spec is None:
+        return "-"
+    return f"{spec.kind}:{spec.value}:{spec.value_high}:{spec.base_year}:{spec.target_year}"
+
+
+def _summary_cache_key(indicator: Indicator, spec: progress.TargetSpec | None) -> str:
+    return f"indicator-summary:{indicator.pk}:v{indicator.data_version}:{spec_key(spec)}"
+
+
+def indicator_summaries_get(*, indicators: list[Indicator]) -> dict[int, IndicatorSummary]:
+    """Summaries of these indicators: one query for targets, one for the home series the cache misses."""
+    if not indicators:
+        return {}
+    today = timezone.localdate()
+    targets_by_indicator: dict[int, list[Target]] = {}
+    for target in Target.objects.filter(
+        indicator_id__in=[indicator.pk for indicator in indicators], geography__code=HOME_GEOGRAPHY
+    ):
+        targets_by_indicator.setdefault(target.indicator_id, []).append(target)
+    chosen = {
+        indicator.pk: _target_choose(targets_by_indicator.get(indicator.pk, []), today) for indicator in indicators
+    }
+    keys = {indicator.pk: _summary_cache_key(indicator, target_spec(chosen[indicator.pk])) for indicator in indicators}
+    cached = cache.get_many(list(keys.values()))
+    computed: dict[str, tuple] = {}
+    missing = [indicator for indicator in indicators if keys[indicator.pk] not in cached]
+    if missing:
+        series: dict[int, list[progress.Point]] = {indicator.pk: [] for indicator in missing}
+        rows = (
+            Observation.objects.filter(
+                indicator_id__in=[indicator.pk for indicator in missing], geography__code=HOME_GEOGRAPHY
+            )
+            .order_by("indicator_id", "period")
+            .values_list("indicator_id", "period", "value")
+        )
+        for indicator_id, period, value in rows:
+            series[indicator_id].append(progress.Point(period=period, value=float(value)))
+        for indicator in missing:
+            points = tuple(series[indicator.pk])
+            assessment = progress.assess_indicator(
+                points=list(points),
+                frequency=indicator.frequency,
+                aggregation=indicator.aggregation,
+                direction=indicator.direction,
+                target=target_spec(chosen[indicator.pk]),
+                unit=indicator.unit,
+            )
+            computed[keys[indicator.pk]] = (points, assessment)
+        cache.set_many(computed, CACHE_SECONDS)
+    summaries = {}
+    for indicator in indicators:
+        points, assessment = cached.get(keys[indicator.pk]) or computed[keys[indicator.pk]]
+        latest = points[-1] if points else None
+        latest_period = latest.period if latest else None
+        summaries[indicator.pk] = IndicatorSummary(
+            points=points,
+            assessment=assessment,
+            target=chosen[indicator.pk],
+            latest_period=latest_period,
+            latest_value=latest.value if latest else None,
+            freshness=periods.freshness(
+                latest_period=latest_period,
+                frequency=indicator.frequency,
+                release_lag_days=indicator.release_lag_days,
+                today=today,
+            ).value,
+            next_due=periods.next_due(
+                latest_period=latest_period, frequency=indicator.frequency, release_lag_days=indicator.release_lag_days
+            )
+            if latest_period
+            else None,
+            frequency=indicator.frequency,
+        )
+    return summaries
+
+
+@dataclass(frozen=True)
+class IndicatorCard:
+    """What a page shows of one indicator: the model, its summary and a compact chart."""
+
+    indicator: Indicator
+    summary: IndicatorSummary
+    figure_json: str = ""
+
+
+def _card_figure(indicator: Indicator, summary: IndicatorSummary, language: str) -> str:
+    spec = spec_key(target_spec(summary.target))
+    key = f"indicator-card-figure:{indicator.pk}:v{indicator.data_version}:{language}:{spec}"
+    figure_json = cache.get(key)
+    if figure_json is None:
+        figure_json = charts.compact_figure(
+            title=localized(indicator, "name", language),
+            unit=indicator.unit,
+            source=indicator.source.name,
+            periods=[point.period for point in summary.points],
+            values=[point.value for point in summary.points],
+            frequency=indicator.frequency,
+            target_year=summary.target.target_year if summary.target else None,
+            target_value=float(summary.target.value)
+            if summary.target and summary.target.kind == Target.Kind.LEVEL
+            else None,
+        )
+        cache.set(key, figure_json, CACHE_SECONDS)
+    return figure_json
+
+
+def indicator_cards_get(
+    *, indicators: list[Indicator], language: str, figures_for: frozenset[int] | set[int] = frozenset()
+) -> dict[int, IndicatorCard]:
+    """Cards for these indicators (their sources selected), in at most two queries; charts for `figures_for`."""
+    summaries = indicator_summaries_get(indicators=indicators)
+    return {
+        indicator.pk: IndicatorCard(
+            indicator=indicator,
+            summary=summaries[indicator.pk],
+            figure_json=_card_figure(indicator, summaries[indicator.pk], language)
+            if indicator.pk in figures_for and summaries[indicator.pk].points
+            else "",
+        )
+        for indicator in indicators
+    }
+
+
+# --- /indicators/ -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndicatorFilters:
+    task: int | None = None
+    sector: str = ""
+    source: str = ""
+    freshness: str = ""
+
+
+@dataclass
+class IndicatorListPage:
+    cards: list[IndicatorCard]
+    total: int
+    tasks: list[Task]
+    sectors: list[Sector]
+    sources: list[Source]
+    freshness_choices: list[str] = field(default_factory=lambda: [value.value for value in periods.Freshness])
+
+
+def indicator_list_get(*, filters: IndicatorFilters, language: str) -> IndicatorListPage:
+    """Every indicator matching the filters; freshness is judged in Python from the cached summaries."""
+    indicators = Indicator.objects.select_related("source")
+    if filters.task:
+        indicators = indicators.filter(
+            Exists(CommitmentIndicator.objects.filter(indicator=OuterRef("pk"), commitment__task__number=filters.task))
+        )
+    if filters.sector:
+        indicators = indicators.filter(sectors__slug=filters.sector)
+    if filters.source:
+        indicators = indicators.filter(source__key=filters.source)
+    indicator_list = list(indicators.distinct())
+    cards = indicator_cards_get(indicators=indicator_list, language=language)
+    matching = [
+        cards[indicator.pk]
+        for indicator in indicator_list
+        if not filters.freshness or cards[indicator.pk].summary.freshness == filters.freshness
+    ]
+    return IndicatorListPage(
+        cards=matching,
+        total=Indicator.objects.count(),
+        tasks=list(Task.objects.all()),
+        sectors=list(Sector.objects.all()),
+        sources=list(Source.objects.all()),
+    )
+
+
+# --- /indicators/<code>/ ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChartFilters:
+    geographies: tuple[str, ...] = ()
+    start: int | None = None
+    end: int | None = None
+    view: str = "chart"
+
+
+@dataclass(frozen=True)
+class TableRow:
+    period_label: str
+    geography: str
+    value: float
+    is_provisional: bool
+    is_estimated: bool
+    is_break: bool
+    revised: bool
+    analyst_entered: bool
+    citation: str
+
+
+@dataclass(frozen=True)
+class ChartPanel:
+    """The chart card's content for one set of filters: cached whole under the data version."""
+
+    figure_json: str
+    rows: tuple[TableRow, ...]
+    years: tuple[int, ...]
+    selected_geographies: tuple[str, ...]
+
+
+@dataclass
+class IndicatorPage:
+    indicator: Indicator
+    summary: IndicatorSummary
+    geographies: list[Geography]
+    targets: list[Target]
+    links: list[CommitmentIndicator]
+    revisions: list[ObservationRevision]
+    last_updated: datetime.datetime | None
+    panel: ChartPanel
+    filters: ChartFilters
+    analyst_citations: list[str]
+
+
+def indicator_get_for_page(*, code: str) -> Indicator:
+    """The indicator with what its page shows beside the chart, in four queries."""
+    return get_object_or_404(
+        Indicator.objects.select_related("source").prefetch_related(
+            "geographies",
+            Prefetch("targets", queryset=Target.objects.select_related("geography")),
+            Prefetch("commitment_links", queryset=CommitmentIndicator.objects.select_related("commitment__task")),
+        ),
+        code=code,
+    )
+
+
+def _home_first(geographies: list[Geography]) -> list[Geography]:
+    return sorted(geographies, key=lambda geography: (geography.code != HOME_GEOGRAPHY, geography.position))
+
+
+def _chart_panel_build(
+    *, indicator: Indicator, summary: IndicatorSummary, geographies: list[Geography], filters: ChartFilters, language
+) -> ChartPanel:
+    names = {geography.code: localized(geography, "name", language) for geography in geographies}
+    selected = tuple(code for code in names if code in filters.geographies) or tuple(names)
+    observations = Observation.objects.filter(indicator=indicator, geography__code__in=selected)
+    years = sorted(
+        {
+            period.year
+            for period in Observation.objects.filter(indicator=indicator).values_list("period", flat=True).distinct()
+        }
+    )
+    if filters.start:
+        observations = observations.filter(period__gte=datetime.date(filters.start, 1, 1))
+    if filters.end:
+        observations = observations.filter(period__lt=datetime.date(filters.end + 1, 1, 1))
+    rows = []
+    series: dict[str, charts.Series] = {
+        code: charts.Series(name=names[code], periods=[], values=[], revised=[], emphasised=code == HOME_GEOGRAPHY)
+        for code in selected
+    }
+    for observation in observations.select_related("geography").order_by("geography__position", "period"):
+        code = observation.geography.code
+        value = float(observation.value)
+        series[code].periods.append(observation.period)
+        series[code].values.append(value)
+        series[code].revised.append(observation.revision_count > 0)
+        rows.append(
+            TableRow(
+                period_label=periods.format_period(observation.period, indicator.frequency),
+                geography=names[code],
+                value=value,
+                is_provisional=observation.is_provisional,
+                is_estimated=observation.is_estimated,
+                is_break=observation.is_break,
+                revised=observation.revision_count > 0,
+                analyst_entered=observation.origin == Observation.Origin.ANALYST,
+                citation=observation.citation,
+            )
+        )
+    assessment = summary.assessment
+    target = summary.target
+    overlay = charts.TargetOverlay()
+    if HOME_GEOGRAPHY in selected and target is not None:
+        overlay = _target_overlay(indicator, summary, filters)
+    figure_json = charts.indicator_figure(
+        title=localized(indicator, "name", language),
+        unit=indicator.unit,
+        source=indicator.source.name,
+        frequency=indicator.frequency,
+        series=[series[code] for code in selected],
+        overlay=overlay,
+    )
+    return ChartPanel(figure_json=figure_json, rows=tuple(rows), years=tuple(years), selected_geographies=selected)
+
+
+def _target_overlay(indicator: Indicator, summary: IndicatorSummary, filters: ChartFilters) -> charts.TargetOverlay:
+    target = summary.target
+    assessment = summary.assessment
+    spec = target_spec(target)
+    base = None
+    if assessment.base_period is not None and assessment.base_value is not None:
+        base = progress.Point(period=assessment.base_period, value=float(assessment.base_value))
+    target_value = assessment.target_value
+    if target_value is None and target.kind == Target.Kind.LEVEL:
+        target_value = float(target.value)
+    required = []
+    if base is not None and target_value is not None and target.kind != Target.Kind.BAND:
+        required = progress.required_path(
+            base=base, target=spec, target_value=target_value, aggregation=indicator.aggregation, unit=indicator.unit
+        )
+    projection = []
+    if summary.points:
+        projection = progress.trend_projection(
+            points=list(summary.points),
+            frequency=indicator.frequency,
+            aggregation=indicator.aggregation,
+            until_year=target.target_year,
+            unit=indicator.unit,
+        )
+    return charts.TargetOverlay(
+        base_period=base.period if base else None,
+        base_value=base.value if base else None,
+        target_period=datetime.date(target.target_year, 1, 1),
+        target_value=None if target.kind == Target.Kind.BAND else target_value,
+        band=(float(target.value), float(target.value_high))
+        if target.kind == Target.Kind.BAND and target.value_high is not None
+        else None,
+        required_periods=[point.period for point in required],
+        required_values=[point.value for point in required],
+        projection_periods=[point.period for point in projection],
+        projection_values=[point.value for point in projection],
+    )
+
+
+def indicator_page_get(*, indicator: Indicator, filters: ChartFilters, language: str) -> IndicatorPage:
+    """Everything the indicator page shows. The chart panel is cached under the data version."""
+    geographies = _home_first(list(indicator.geographies.all()))
+    if not any(geography.code == HOME_GEOGRAPHY for geography in geographies):
+        geographies = _home_first([*geographies, *Geography.objects.filter(code=HOME_GEOGRAPHY)])
+    summary = indicator_summaries_get(indicators=[indicator])[indicator.pk]
+    key = ":".join(
+        [
+            "chart-panel",
+            str(indicator.pk),
+            f"v{indicator.data_version}",
+            language,
+            ",".join(sorted(filters.geographies)) or "*",
+            str(filters.start or ""),
+            str(filters.end or ""),
+            spec_key(target_spec(summary.target)),
+        ]
+    )
+    panel = cache.get(key)
+    if panel is None:
+        panel = _chart_panel_build(
+            indicator=indicator, summary=summary, geographies=geographies, filters=filters, language=language
+        )
+        cache.set(key, panel, CACHE_SECONDS)
+    revisions = list(
+        ObservationRevision.objects.filter(observation__indicator=indicator)
+        .select_related("observation__geography")
+        .order_by("-replaced_at", "-id")[:20]
+    )
+    for revision in revisions:
+        revision.period_label = periods.format_period(revision.observation.period, indicator.frequency)
+    facts = Observation.objects.filter(indicator=indicator).aggregate(
+        last_updated=Max("updated_at"),
+    )
+    citations = (
+        Observation.objects.filter(indicator=indicator, origin=Observation.Origin.ANALYST)
+        .order_by("citation")
+        .values_list("citation", flat=True)
+        .distinct()[:10]
+    )
+    return IndicatorPage(
+        indicator=indicator,
+        summary=summary,
+        geographies=geographies,
+        targets=list(indicator.targets.all()),
+        links=list(indicator.commitment_links.all()),
+        revisions=revisions,
+        last_updated=indicator.last_success_at or facts["last_updated"],
+        panel=panel,
+        filters=filters,
+        analyst_citations=list(citations),
+    )
+
+
+# --- downloads ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExportRow:
+    geography_code: str
+    geography_name: str
+    period: datetime.date
+    period_label: str
+    value: Decimal
+    is_provisional: bool
+    is_estimated: bool
+    is_break: bool
+    revision_count: int
+    origin: str
+    vintage: str
+    citation: str
+    note: str
+
+
+def indicator_export_rows(*, indicator: Indicator) -> list[ExportRow]:
+    """Every current figure of the indicator, in one query; never who entered it."""
+    rows = (
+        Observation.objects.filter(indicator=indicator)
+        .order_by("geography__position", "geography__code", "period")
+        .values_list(
+            "geography__code",
+            "geography__name_en",
+            "period",
+            "value",
+            "is_provisional",
+            "is_estimated",
+            "is_break",
+            "revision_count",
+            "origin",
+            "vintage",
+            "citation",
+            "note",
+        )
+    )
+    return [
+        ExportRow(
+            geography_code=row[0],
+            geography_name=row[1],
+            period=row[2],
+            period_label=periods.format_period(row[2], indicator.frequency),
+            value=row[3],
+            is_provisional=row[4],
+            is_estimated=row[5],
+            is_break=row[6],
+            revision_count=row[7],
+            origin=row[8],
+            vintage=row[9],
+            citation=row[10],
+            note=row[11],
+        )
+        for row in rows
+    ]
+
+
+# --- /sources/ and /method/ ---------------------------------------------------------------
+
+
+def source_list_with_counts() -> QuerySet[Source]:
+    return Source.objects.annotate(indicator_count=Count("indicators"))
+
+
+@dataclass(frozen=True)
+class Coverage:
+    indicators: int
+    indicators_with_data: int
+    commitments: int
+    measured_commitments: int
+    commitments_with_data: int
+
+
+def coverage_get() -> Coverage:
+    """How many indicators and commitments have data, in two queries."""
+    has_data = Exists(Observation.objects.filter(indicator=OuterRef("pk")))
+    indicator_counts = Indicator.objects.aggregate(total=Count("pk"), with_data=Count("pk", filter=Q(has_data)))
+    commitment_has_data = Exists(Observation.objects.filter(indicator__commitment_links__commitment=OuterRef("pk")))
+    commitment_counts = Commitment.objects.aggregate(
+        total=Count("pk"),
+        measured=Count("pk", filter=Q(kind=Commitment.Kind.MEASURED)),
+        with_data=Count("pk", filter=Q(commitment_has_data)),
+    )
+    return Coverage(
+        indicators=indicator_counts["total"],
+        indicators_with_data=indicator_counts["with_data"],
+        commitments=commitment_counts["total"],
+        measured_commitments=commitment_counts["measured"],
+        commitments_with_data=commitment_counts["with_data"],
+    )
+
+
+def indicator_get_for_download(*, code: str) -> Indicator:
+    return get_object_or_404(Indicator.objects.select_related("source"), code=code)

@@ -1,0 +1,98 @@
+"""The indicator pages, the downloads, the sources and the method. Thin: parse, select, render."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.utils.translation import get_language
+from django.views.decorators.http import require_GET
+
+from indicators import exports, periods, selectors
+from tasks import progress
+from tasks.views import render_page
+
+METHOD_DOCUMENT = Path(settings.BASE_DIR) / "docs" / "progress-method.md"
+FRESHNESS_VALUES = {value.value for value in periods.Freshness}
+VIEWS = ("chart", "table")
+
+
+def _int_or_none(text: str, low: int, high: int) -> int | None:
+    return int(text) if text.isdigit() and low <= int(text) <= high else None
+
+
+@require_GET
+def indicator_list(request):
+    """Every indicator, filtered by task, sector, source and freshness."""
+    freshness = request.GET.get("freshness", "")
+    filters = selectors.IndicatorFilters(
+        task=_int_or_none(request.GET.get("task", ""), 1, 7),
+        sector=request.GET.get("sector", "")[:50],
+        source=request.GET.get("source", "")[:40],
+        freshness=freshness if freshness in FRESHNESS_VALUES else "",
+    )
+    page = selectors.indicator_list_get(filters=filters, language=get_language())
+    return render_page(
+        request,
+        "indicators/indicator_list.html",
+        {"page": page, "filters": filters},
+        partials={"indicator-results": "indicator-results"},
+    )
+
+
+@require_GET
+def indicator_detail(request, code: str):
+    """One indicator: its chart or table, geographies, period range, definition, source and downloads."""
+    indicator = selectors.indicator_get_for_page(code=code)
+    view = request.GET.get("view", "chart")
+    filters = selectors.ChartFilters(
+        geographies=tuple(sorted({geo[:12] for geo in request.GET.getlist("geo") if geo})),
+        start=_int_or_none(request.GET.get("start", ""), 1800, 2200),
+        end=_int_or_none(request.GET.get("end", ""), 1800, 2200),
+        view=view if view in VIEWS else "chart",
+    )
+    page = selectors.indicator_page_get(indicator=indicator, filters=filters, language=get_language())
+    return render_page(
+        request, "indicators/indicator_detail.html", {"page": page}, partials={"chart-panel": "chart-panel"}
+    )
+
+
+@require_GET
+def indicator_data_csv(request, code: str):
+    indicator = selectors.indicator_get_for_download(code=code)
+    body = exports.indicator_csv(indicator=indicator, rows=selectors.indicator_export_rows(indicator=indicator))
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{indicator.code}.csv"'
+    return response
+
+
+@require_GET
+def indicator_data_json(request, code: str):
+    indicator = selectors.indicator_get_for_download(code=code)
+    body = exports.indicator_json(indicator=indicator, rows=selectors.indicator_export_rows(indicator=indicator))
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{indicator.code}.json"'
+    return response
+
+
+@require_GET
+def source_list(request):
+    """Each source, its licence and the attribution it asks for."""
+    return render_page(request, "indicators/source_list.html", {"sources": selectors.source_list_with_counts()})
+
+
+@require_GET
+def method(request):
+    """The progress method in plain words, its document, and how much of the tracker has data."""
+    document = METHOD_DOCUMENT.read_text(encoding="utf-8") if METHOD_DOCUMENT.exists() else ""
+    return render_page(
+        request,
+        "indicators/method.html",
+        {
+            "coverage": selectors.coverage_get(),
+            "document": document,
+            "progress": progress,
+            "percent": {name: f"{getattr(progress, name) * 100:g}" for name in ("CAGR_CLEAR", "CAGR_SLIGHT")},
+        },
+    )
