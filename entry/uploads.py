@@ -133,19 +133,28 @@ def _read_xlsx(data: bytes) -> list[dict[str, str]]:
         raise UploadRefused("The workbook expands to more than 100 MB; it is refused.")
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except DefusedXmlException:
-        raise UploadRefused("The workbook's XML declares entities or a DTD; it is refused for safety.") from None
-    except Exception:  # openpyxl raises many types for a malformed package
-        raise UploadRefused("The file is not a valid .xlsx workbook.") from None
+    except Exception as error:  # openpyxl raises many types for a malformed package, wrapping the cause
+        raise _workbook_refusal(error) from None
     try:
         sheet = workbook[TEMPLATE_SHEET] if TEMPLATE_SHEET in workbook.sheetnames else workbook.worksheets[0]
         records = sheet.iter_rows(values_only=True)
         header = _header(next(records, ()))
         return _rows(header, records)
-    except DefusedXmlException:
-        raise UploadRefused("The workbook's XML declares entities or a DTD; it is refused for safety.") from None
+    except UploadRefused:
+        raise
+    except Exception as error:
+        raise _workbook_refusal(error) from None
     finally:
         workbook.close()
+
+
+def _workbook_refusal(error: BaseException) -> UploadRefused:
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, DefusedXmlException):
+            return UploadRefused("The workbook's XML declares entities or a DTD; it is refused for safety.")
+        cause = cause.__cause__ or cause.__context__
+    return UploadRefused("The file is not a valid .xlsx workbook.")
 
 
 def upload_read(uploaded_file) -> list[dict[str, str]]:
