@@ -100,7 +100,7 @@ def indicator_entry(request, code: str):
     }
     template = "entry/indicator_entry.html"
     if request.htmx and request.htmx.target == "entry-form":
-        template += "#entry-result" if request.method == "POST" else "#entry-form"
+        template += "#entry-result" if saved else "#entry-form"
     return render(request, template, context)
 
 
