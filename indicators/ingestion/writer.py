@@ -262,9 +262,7 @@ class _Batch:
     def _disagreements(self, conflicts: dict) -> list[Disagreement]:
         """One disagreement per analyst value and source figure, open or resolved: a re-run does not repeat it."""
         open_ones = set(
-            Disagreement.objects.filter(observation_id__in=conflicts).values_list(
-                "observation_id", "source_value"
-            )
+            Disagreement.objects.filter(observation_id__in=conflicts).values_list("observation_id", "source_value")
         )
         return [
             Disagreement(
@@ -289,7 +287,7 @@ def write_observations(
     created or revised row bumps `data_version`, which keys the pages' caches.
     """
     if origin not in (Origin.API, Origin.SNAPSHOT):
-        raise ValueError(f"the writer takes pulled or snapshot figures, not {origin!r}")
+        raise ValueError(f"the writer takes pulled or snapshot figures, not {str(origin)!r}")
     iterator = iter(records)
     with transaction.atomic():
         locked = _lock(indicator.pk)
