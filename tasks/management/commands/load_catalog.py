@@ -1,0 +1,26 @@
+"""python manage.py load_catalog: load tasks/catalog/*.yaml; a second run writes nothing."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from tasks.services.catalog import CatalogError, catalog_load
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the seven tasks, their commitments, sectors, geographies, sources, indicators, links and targets "
+        "from tasks/catalog/. Rows an admin has edited since they were loaded are left as the admin made them."
+    )
+
+    def handle(self, *args, **options):
+        try:
+            summary = catalog_load()
+        except CatalogError as exc:
+            raise CommandError(f"The catalog was not loaded, nothing was written: {exc}") from exc
+        for model_name, counts in summary.counts.items():
+            self.stdout.write(
+                f"{model_name:<20} created {counts['created']:>3}  updated {counts['updated']:>3}  "
+                f"unchanged {counts['unchanged']:>3}  kept as edited {counts['kept']:>3}"
+            )
+        for label in summary.kept:
+            self.stdout.write(f"  kept as an admin edited it: {label}")
+        self.stdout.write(self.style.SUCCESS(f"Catalog loaded: {summary.writes} row(s) written."))

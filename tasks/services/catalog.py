@@ -1,0 +1,303 @@
+"""Load the catalog (tasks/catalog/*.yaml) into the database: tasks, sectors, commitments, sources,
+geographies, indicators, their links and targets.
+
+How a second run writes nothing, and how admins' edits survive:
+
+- Every row the loader writes is saved with the django-simple-history change reason ``load_catalog``.
+- A row that already matches the catalog is not touched: no UPDATE, so no new history row either.
+- A row that differs from the catalog is updated only when its latest history record was written by the
+  loader (the catalog itself changed since the last load). When the latest record carries any other reason
+  (an admin edited the row in the admin, or someone in a shell), the row is left exactly as it is and the
+  summary counts it as ``kept``.
+- The loader never deletes: a row removed from the catalog stays until an admin deletes it.
+
+Many-to-many sets (a commitment's or an indicator's sectors, an indicator's geographies) are compared and
+set with the row they belong to, under the same rule.
+"""
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+
+from indicators.models import CommitmentIndicator, Geography, Indicator, Source, Target
+from tasks.models import Commitment, Sector, Task
+
+LOADER_CHANGE_REASON = "load_catalog"
+CATALOG_DIR = Path(__file__).resolve().parent.parent / "catalog"
+CATALOG_FILES = ("sources", "geographies", "sectors", "tasks", "commitments", "indicators", "targets")
+
+
+class CatalogError(ValueError):
+    """The catalog files are malformed or refer to something that does not exist; nothing was written."""
+
+
+@dataclass
+class LoadSummary:
+    """What one load did, per model: rows created, updated, unchanged, and kept as an admin left them."""
+
+    counts: dict[str, Counter] = field(default_factory=dict)
+    kept: list[str] = field(default_factory=list)
+
+    def count(self, model: type[models.Model], outcome: str) -> None:
+        self.counts.setdefault(model.__name__, Counter())[outcome] += 1
+
+    @property
+    def writes(self) -> int:
+        return sum(c["created"] + c["updated"] for c in self.counts.values())
+
+
+def catalog_read(*, directory: Path = CATALOG_DIR) -> dict[str, list[dict[str, Any]]]:
+    """Read the catalog files into plain lists of dicts, one list per file."""
+    catalog = {}
+    for name in CATALOG_FILES:
+        path = directory / f"{name}.yaml"
+        try:
+            with path.open(encoding="utf-8") as handle:
+                document = yaml.safe_load(handle) or {}
+        except OSError as exc:
+            raise CatalogError(f"cannot read {path}: {exc}") from exc
+        except yaml.YAMLError as exc:
+            raise CatalogError(f"{path} is not valid YAML: {exc}") from exc
+        rows = document.get(name)
+        if not isinstance(rows, list):
+            raise CatalogError(f"{path} must hold a list under the key {name!r}")
+        catalog[name] = rows
+    return catalog
+
+
+class _ModelSync:
+    """Create, update or keep the rows of one model, by natural key, under the rule in the module docstring."""
+
+    def __init__(self, model: type[models.Model], key_fields: tuple[str, ...], summary: LoadSummary):
+        self.model = model
+        self.key_fields = key_fields
+        self.summary = summary
+        self.rows = {self._key_of(obj): obj for obj in model.objects.all()}
+        self.latest_reason = _latest_history_reasons(model)
+        self.m2m_current: dict[str, dict[int, set[int]]] = {}
+
+    def _key_of(self, obj: models.Model) -> tuple:
+        return tuple(getattr(obj, name) for name in self.key_fields)
+
+    def _current_m2m(self, name: str) -> dict[int, set[int]]:
+        if name not in self.m2m_current:
+            relation = self.model._meta.get_field(name)
+            through = relation.remote_field.through
+            pairs = through.objects.values_list(
+                f"{relation.m2m_field_name()}_id", f"{relation.m2m_reverse_field_name()}_id"
+            )
+            current: dict[int, set[int]] = {}
+            for owner_id, target_id in pairs:
+                current.setdefault(owner_id, set()).add(target_id)
+            self.m2m_current[name] = current
+        return self.m2m_current[name]
+
+    def sync(self, key: dict[str, Any], values: dict[str, Any], m2m: dict[str, set[int]] | None = None) -> models.Model:
+        m2m = m2m or {}
+        values = {name: _python_value(self.model, name, value) for name, value in values.items()}
+        label = f"{self.model.__name__} {'/'.join(str(v) for v in key.values())}"
+        obj = self.rows.get(tuple(key[name] for name in self.key_fields))
+        if obj is None:
+            obj = self.model(**key, **values)
+            self._save(obj, label)
+            for name, target_ids in m2m.items():
+                getattr(obj, name).set(target_ids)
+            self.rows[self._key_of(obj)] = obj
+            self.summary.count(self.model, "created")
+            return obj
+
+        changed = {name: value for name, value in values.items() if getattr(obj, name) != value}
+        changed_m2m = {name: ids for name, ids in m2m.items() if self._current_m2m(name).get(obj.pk, set()) != set(ids)}
+        if not changed and not changed_m2m:
+            self.summary.count(self.model, "unchanged")
+            return obj
+        if self.latest_reason.get(obj.pk) != LOADER_CHANGE_REASON:
+            self.summary.count(self.model, "kept")
+            self.summary.kept.append(label)
+            return obj
+        for name, value in changed.items():
+            setattr(obj, name, value)
+        if changed:
+            self._save(obj, label)
+        obj._change_reason = LOADER_CHANGE_REASON
+        for name, target_ids in changed_m2m.items():
+            getattr(obj, name).set(target_ids)
+        self.summary.count(self.model, "updated")
+        return obj
+
+    def _save(self, obj: models.Model, label: str) -> None:
+        try:
+            obj.full_clean()
+        except ValidationError as exc:
+            raise CatalogError(f"{label}: {exc.message_dict}") from exc
+        obj._change_reason = LOADER_CHANGE_REASON
+        obj.save()
+
+
+def _latest_history_reasons(model: type[models.Model]) -> dict[int, str | None]:
+    """The change reason of each row's most recent history record."""
+    history = model.history.model.objects.order_by("id", "history_date", "history_id")
+    return dict(history.values_list("id", "history_change_reason"))
+
+
+def _python_value(model: type[models.Model], name: str, value: Any) -> Any:
+    """The value as the model holds it after a load from the database, so comparisons are exact."""
+    model_field = model._meta.get_field(name.removesuffix("_id"))
+    if isinstance(model_field, models.ForeignKey):
+        return value
+    if value is None:
+        return "" if isinstance(model_field, (models.CharField, models.TextField)) and not model_field.null else None
+    if isinstance(model_field, (models.CharField, models.TextField)):
+        return str(value).strip()
+    if isinstance(model_field, models.DateField) and isinstance(value, datetime.date):
+        return value
+    return model_field.to_python(value)
+
+
+def _lookup(mapping: dict, key: Any, what: str, where: str) -> Any:
+    try:
+        return mapping[key]
+    except KeyError:
+        raise CatalogError(f"{where}: unknown {what} {key!r}") from None
+
+
+def _require(row: dict, keys: tuple[str, ...], where: str) -> None:
+    missing = [key for key in keys if key not in row]
+    if missing:
+        raise CatalogError(f"{where}: missing {', '.join(missing)}")
+
+
+@transaction.atomic
+def catalog_load(*, directory: Path = CATALOG_DIR) -> LoadSummary:
+    """Load the catalog in one transaction; a CatalogError rolls everything back."""
+    catalog = catalog_read(directory=directory)
+    summary = LoadSummary()
+
+    sources = _ModelSync(Source, ("key",), summary)
+    source_by_key = {}
+    for row in catalog["sources"]:
+        _require(row, ("key", "publisher", "name", "url"), f"source {row.get('key')}")
+        values = {name: row.get(name, "") for name in ("publisher", "name", "url", "attribution", "connector")}
+        values["licence"] = row.get("licence") or "unverified"
+        source_by_key[row["key"]] = sources.sync({"key": row["key"]}, values)
+
+    geographies = _ModelSync(Geography, ("code",), summary)
+    geography_by_code = {}
+    for row in catalog["geographies"]:
+        _require(row, ("code", "name_en", "name_zh", "kind"), f"geography {row.get('code')}")
+        values = {name: row.get(name, "") for name in ("iso3", "name_en", "name_zh", "kind")}
+        values["position"] = row.get("position", 100)
+        geography_by_code[row["code"]] = geographies.sync({"code": row["code"]}, values)
+
+    sectors = _ModelSync(Sector, ("slug",), summary)
+    sector_by_slug = {}
+    for row in catalog["sectors"]:
+        _require(row, ("slug", "name_en", "name_zh"), f"sector {row.get('slug')}")
+        values = {"name_en": row["name_en"], "name_zh": row["name_zh"], "is_aggregate": row.get("is_aggregate", False)}
+        sector_by_slug[row["slug"]] = sectors.sync({"slug": row["slug"]}, values)
+
+    tasks = _ModelSync(Task, ("number",), summary)
+    task_by_number = {}
+    for row in catalog["tasks"]:
+        fields = ("slug", "title_en", "title_zh", "summary_en", "summary_zh", "article_text")
+        _require(row, ("number", *fields), f"task {row.get('number')}")
+        task_by_number[row["number"]] = tasks.sync({"number": row["number"]}, {name: row[name] for name in fields})
+
+    commitments = _ModelSync(Commitment, ("code",), summary)
+    commitment_by_code = {}
+    links = []
+    for row in catalog["commitments"]:
+        where = f"commitment {row.get('code')}"
+        _require(row, ("code", "title_en", "title_zh", "quote", "kind"), where)
+        task_number, _, position = str(row["code"]).partition(".")
+        if not (task_number.isdigit() and position.isdigit()):
+            raise CatalogError(f"{where}: the code must read <task>.<position>, like 1.2")
+        values = {
+            "task_id": _lookup(task_by_number, int(task_number), "task", where).pk,
+            "position": int(position),
+            "title_en": row["title_en"],
+            "title_zh": row["title_zh"],
+            "article_quote": " ".join(str(row["quote"]).split()),
+            "kind": row["kind"],
+            "evidence_needed": " ".join(str(row.get("evidence", "")).split()),
+        }
+        sector_ids = {_lookup(sector_by_slug, slug, "sector", where).pk for slug in row.get("sectors", [])}
+        commitment = commitments.sync({"code": str(row["code"])}, values, {"sectors": sector_ids})
+        commitment_by_code[commitment.code] = commitment
+        links.extend((commitment, link, where) for link in row.get("indicators", []))
+
+    indicators = _ModelSync(Indicator, ("code",), summary)
+    indicator_by_code = {}
+    indicator_fields = (
+        "name_en",
+        "name_zh",
+        "definition",
+        "unit",
+        "frequency",
+        "aggregation",
+        "direction",
+        "arrival",
+        "release_lag_days",
+    )
+    for row in catalog["indicators"]:
+        where = f"indicator {row.get('code')}"
+        _require(row, ("code", "source", *indicator_fields), where)
+        values = {name: row[name] for name in indicator_fields}
+        values.update(
+            {
+                "scale": row.get("scale", 0),
+                "decimals": row.get("decimals", 1),
+                "plausible_min": row.get("plausible_min"),
+                "plausible_max": row.get("plausible_max"),
+                "source_id": _lookup(source_by_key, row["source"], "source", where).pk,
+                "source_series_code": row.get("series_code", ""),
+                "publication": " ".join(str(row.get("publication", "")).split()),
+                "headline_for_id": (
+                    _lookup(task_by_number, row["headline_for"], "task", where).pk if row.get("headline_for") else None
+                ),
+            }
+        )
+        m2m = {
+            "sectors": {_lookup(sector_by_slug, slug, "sector", where).pk for slug in row.get("sectors", [])},
+            "geographies": {
+                _lookup(geography_by_code, code, "geography", where).pk for code in row.get("geographies", [])
+            },
+        }
+        indicator_by_code[row["code"]] = indicators.sync({"code": row["code"]}, values, m2m)
+
+    commitment_links = _ModelSync(CommitmentIndicator, ("commitment_id", "indicator_id"), summary)
+    for commitment, link, where in links:
+        _require(link, ("code", "reason"), f"{where} indicator link")
+        indicator = _lookup(indicator_by_code, link["code"], "indicator", where)
+        commitment_links.sync(
+            {"commitment_id": commitment.pk, "indicator_id": indicator.pk}, {"reason": link["reason"]}
+        )
+
+    targets = _ModelSync(Target, ("indicator_id", "geography_id", "kind", "target_year"), summary)
+    target_fields = ("value", "document_title", "document_issuer", "document_date", "clause_quote")
+    for row in catalog["targets"]:
+        where = f"target {row.get('indicator')} {row.get('target_year')}"
+        _require(row, ("indicator", "geography", "kind", "target_year", *target_fields), where)
+        key = {
+            "indicator_id": _lookup(indicator_by_code, row["indicator"], "indicator", where).pk,
+            "geography_id": _lookup(geography_by_code, row["geography"], "geography", where).pk,
+            "kind": row["kind"],
+            "target_year": row["target_year"],
+        }
+        values = {name: row[name] for name in target_fields}
+        values.update(
+            {
+                "value_high": row.get("value_high"),
+                "base_year": row.get("base_year"),
+                "document_url": row.get("document_url", ""),
+            }
+        )
+        targets.sync(key, values)
+
+    return summary

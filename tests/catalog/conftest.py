@@ -1,0 +1,26 @@
+"""Fixtures for the catalog tests: the catalog as files, and as loaded into the database."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tasks.services.catalog import catalog_load, catalog_read
+
+SHARED_DATA = Path("/work/shared/data")
+SHARED_ARTICLE = Path("/work/shared/seed/new-industrialization-seven-tasks.txt")
+OUTSIDE_PROJECT = "the shared data folder is outside the project and absent from this clone"
+
+
+def normalise_whitespace(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@pytest.fixture(scope="session")
+def catalog():
+    return catalog_read()
+
+
+@pytest.fixture
+def loaded_catalog(db):
+    return catalog_load()
