@@ -28,6 +28,8 @@ VALUE_INTEGER_DIGITS = 18
 _STORED_STEP = Decimal(1).scaleb(-VALUE_DECIMAL_PLACES)
 
 _http_url = URLValidator(schemes=["http", "https"])
+# Characters RFC 3986 never allows unencoded; a link holding them is pasted markup, not an address.
+_UNSAFE_IN_URL = re.compile(r"[<>\"'`{}|\\^]")
 # A citation that starts like a link must be an http(s) link; anything else is a document reference.
 _LOOKS_LIKE_LINK = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|www\.|(?:javascript|data|vbscript|file|mailto):)", re.I)
 
@@ -92,6 +94,8 @@ def citation_clean(text: str) -> str:
             _http_url(cleaned)
         except ValidationError as error:
             raise ValidationError("A link must be a complete http:// or https:// URL.", code="scheme") from error
+        if _UNSAFE_IN_URL.search(cleaned):
+            raise ValidationError("A link cannot contain < > \" ' ` { } | \\ or ^; encode them.", code="scheme")
         return cleaned
     if len(cleaned) < CITATION_MIN_LENGTH or not any(ch.isalpha() for ch in cleaned):
         raise ValidationError(

@@ -1,6 +1,7 @@
 """Analysts' assessments of commitments. Each is a new record: earlier judgements stay visible."""
 
 import datetime
+import re
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -11,6 +12,8 @@ from tasks.models import Assessment, Commitment, ProgressStatus
 
 MAX_EVIDENCE_LINKS = 20
 _http_url = URLValidator(schemes=["http", "https"])
+# Characters RFC 3986 never allows unencoded; a link holding them is pasted markup, not an address.
+_UNSAFE_IN_URL = re.compile(r"[<>\"'`{}|\\^]")
 
 
 def evidence_links_clean(links: list[str]) -> list[str]:
@@ -24,6 +27,9 @@ def evidence_links_clean(links: list[str]) -> list[str]:
         try:
             _http_url(link)
         except ValidationError:
+            bad.append(link)
+            continue
+        if _UNSAFE_IN_URL.search(link):
             bad.append(link)
             continue
         if link not in cleaned:

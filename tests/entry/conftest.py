@@ -5,9 +5,21 @@ from decimal import Decimal
 
 import pytest
 
-from indicators.models import Indicator
-from tests.accounts.conftest import admin_user, analyst, reader  # noqa: F401 - fixtures shared with accounts
-from tests.factories import GeographyFactory, IndicatorFactory, ObservationFactory, SourceFactory
+from indicators.models import Disagreement, Indicator, ObservationRevision
+from tests.accounts import conftest as accounts_fixtures
+from tests.factories import (
+    CommitmentFactory,
+    GeographyFactory,
+    IndicatorFactory,
+    IngestRunFactory,
+    ObservationFactory,
+    SourceFactory,
+)
+
+# The users in each role, shared with tests/accounts.
+analyst = accounts_fixtures.analyst
+admin_user = accounts_fixtures.admin_user
+reader = accounts_fixtures.reader
 
 
 @pytest.fixture
@@ -53,3 +65,37 @@ def entered_observation(entered_indicator, china, analyst):
         entered_by=analyst,
         citation="https://example.org/list-2022",
     )
+
+
+@pytest.fixture
+def world(entered_observation, entered_indicator, pulled_indicator, china, analyst):
+    """One of everything a write can touch: a revision, an open disagreement, a pending upload, a commitment."""
+    entered_observation.value = Decimal("1250")
+    entered_observation.version = 2
+    entered_observation.save()
+    revision = ObservationRevision.objects.create(
+        observation=entered_observation,
+        old_value=Decimal("1200"),
+        new_value=Decimal("1250"),
+        old_origin="analyst",
+        old_citation="https://example.org/list-2022",
+        old_version=1,
+        reason="analyst_correction",
+        replaced_by_user=analyst,
+    )
+    disagreement = Disagreement.objects.create(
+        observation=entered_observation,
+        run=IngestRunFactory(source=entered_indicator.source, indicator=entered_indicator),
+        source_value=Decimal("1180"),
+        analyst_value=Decimal("1250"),
+    )
+    commitment = CommitmentFactory()
+    return {
+        "indicator": entered_indicator,
+        "pulled": pulled_indicator,
+        "china": china,
+        "observation": entered_observation,
+        "revision": revision,
+        "disagreement": disagreement,
+        "commitment": commitment,
+    }

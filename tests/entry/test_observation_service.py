@@ -151,7 +151,7 @@ def test_a_value_outside_the_plausible_range_needs_explicit_confirmation(entered
 
 @pytest.mark.django_db
 def test_a_missing_or_non_http_citation_is_refused(entered_indicator, china, analyst):
-    for citation in ("", "   ", "javascript:alert(1)", "ftp://example.org/file", "x"):
+    for citation in ("", "   ", "javascript:alert(1)", "ftp://example.org/file", "x", 'https://e.org/"><script>'):
         with pytest.raises(ValidationError) as error:
             record(entered_indicator, china, analyst, citation=citation)
         assert "citation" in error.value.message_dict, citation

@@ -58,7 +58,7 @@ def test_a_file_over_50000_rows_is_refused():
 
 
 def test_a_csv_that_is_not_utf8_is_refused_with_the_fix():
-    with pytest.raises(UploadRefused, match="not UTF-8.*CSV UTF-8"):
+    with pytest.raises(UploadRefused, match=r"not UTF-8.*CSV UTF-8"):
         upload_read(csv_file(HEADER + "CHN,2020,1,工业和信息化部公告 2023年第12号\n", encoding="gb18030"))
 
 
