@@ -39,7 +39,7 @@ def build_dataset(scale: int = 1) -> Dataset:
     china = GeographyFactory(code="CHN")
     usa = GeographyFactory(code="USA", name_en="United States", name_zh="美国")
     analyst = UserFactory(username=ANALYST_USERNAME)
-    source = SourceFactory(key="worldbank", name="World Bank WDI", licence="CC BY 4.0", attribution="The World Bank")
+    source = SourceFactory(key="test-source", name="Test source", licence="CC BY 4.0", attribution="Test attribution")
     tasks = [TaskFactory(number=number, title_en=f"Task title {number}") for number in range(1, 8)]
     sectors = [SectorFactory(slug=f"sector-{n}") for n in range(2 * scale)]
     indicators, commitments = [], []
@@ -71,7 +71,7 @@ def build_dataset(scale: int = 1) -> Dataset:
                             value=Decimal(20 + year - 2012) if geography == china else Decimal(10),
                             origin=Observation.Origin.ANALYST if year == 2023 else Observation.Origin.API,
                             entered_by=analyst if year == 2023 else None,
-                            citation="https://data.worldbank.org/indicator/NV.IND.MANF.ZS",
+                            citation="https://example.org/analyst-publication",
                             revision_count=1 if year == 2022 else 0,
                         )
                     )
