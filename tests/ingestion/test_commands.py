@@ -8,10 +8,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
-from indicators.ingestion import service
 from indicators.ingestion.schedules import DEFAULT_CRONTABS, ensure_schedules, schedule_name
 from indicators.ingestion.snapshot import COLUMNS
 from indicators.models import Indicator, IngestRun, Observation, ObservationRevision
+from indicators.tasks import refresh_indicator as refresh_indicator_job
 from indicators.tasks import refresh_source
 from tests.factories import IndicatorFactory, ObservationFactory
 from tests.ingestion.conftest import WB_PATH, make_source, value_of
@@ -114,13 +114,14 @@ def test_refresh_source_queues_one_job_per_pullable_indicator_after_commit(
         publication="A yearbook.",
     )
     queued = []
-    monkeypatch.setattr(service, "refresh_indicator", lambda **kwargs: queued.append(kwargs) or IngestRun())
+    monkeypatch.setattr(refresh_indicator_job, "delay", lambda *args: queued.append(args))
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         assert refresh_source.apply(args=["worldbank"]).get() == 3
+        assert queued == []  # nothing is sent before the transaction commits
 
     assert len(callbacks) == 3
-    assert sorted(job["indicator_id"] for job in queued) == sorted(i.pk for i in worldbank_catalogue.values())
+    assert sorted(queued) == sorted((i.pk, "schedule") for i in worldbank_catalogue.values())
 
 
 def write_csv(path, rows, header=COLUMNS):
