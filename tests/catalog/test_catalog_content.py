@@ -229,3 +229,29 @@ def test_targets_quote_the_clause_and_name_the_document(catalog):
     required = ("document_title", "document_issuer", "document_date", "document_url", "clause_quote")
     for row in catalog["targets"]:
         assert all(str(row.get(name, "")).strip() for name in required), row
+
+
+def test_world_bank_units_are_the_units_wdi_names_state(catalog):
+    """The World Bank connector compares the unit at the end of the WDI name with the indicator's unit."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"{OUTSIDE_PROJECT}: {SHARED_DATA}")
+    wdi_names = {}
+    for filename in ("wdi_china_opennumbers_ddf_extract.csv", "wdi_china_2003-2023_frankenstein_v2025.csv"):
+        with (SHARED_DATA / filename).open(encoding="utf-8-sig", newline="") as handle:
+            wdi_names.update({line["indicator_code"]: line["indicator_name"] for line in csv.DictReader(handle)})
+    for filename in (
+        "wb_bulk_API_GB.XPD.RSDV.GD.ZS_DS2_en_csv_v2_232.csv",
+        "wb_bulk_API_IP.PAT.RESD_DS2_en_csv_v2_226.csv",
+    ):
+        lines = (SHARED_DATA / filename).read_text(encoding="utf-8-sig").splitlines()
+        header_at = next(i for i, line in enumerate(lines) if line.startswith('"Country Name"'))
+        row = next(csv.reader(lines[header_at + 1 :]))
+        wdi_names[row[3]] = row[2]
+    for row in catalog["indicators"]:
+        if row["source"] != "worldbank" or row["series_code"] not in wdi_names:
+            continue
+        name = wdi_names[row["series_code"]]
+        assert row["name_en"] == name, row["code"]
+        stated = re.search(r"\(([^()]*)\)\s*$", name)
+        if stated:
+            assert row["unit"] == stated.group(1).strip(), row["code"]
