@@ -12,8 +12,9 @@ from indicators.services.observations import (
     CITATION_MAX_LENGTH,
     NOTE_MAX_LENGTH,
     citation_clean,
-    observation_check,
+    out_of_range_message,
     plausible_range_label,
+    value_outside_plausible_range,
     value_parse,
 )
 from tasks.models import ProgressStatus
@@ -90,18 +91,12 @@ class ObservationForm(forms.Form):
         return citation_clean(self.cleaned_data["citation"])
 
     def clean(self):
+        """Period and citation are checked field by field; the range needs the value and the checkbox together."""
         cleaned = super().clean()
-        if {"period", "value", "citation"} <= cleaned.keys():
-            errors = observation_check(
-                indicator=self.indicator,
-                period=cleaned["period"],
-                value=cleaned["value"],
-                citation=cleaned["citation"],
-                confirm_out_of_range=cleaned.get("confirm_out_of_range", False),
-            )
-            for field, messages in errors.items():
-                for message in messages:
-                    self.add_error(field, message)
+        value = cleaned.get("value")
+        unconfirmed = not cleaned.get("confirm_out_of_range")
+        if value is not None and unconfirmed and value_outside_plausible_range(self.indicator, value):
+            self.add_error("confirm_out_of_range", out_of_range_message(self.indicator, value))
         return cleaned
 
 

@@ -120,6 +120,13 @@ def plausible_range_label(indicator: Indicator) -> str:
     return ""
 
 
+def out_of_range_message(indicator: Indicator, value: Decimal) -> str:
+    return (
+        f"{value.normalize():f} is outside the plausible range ({plausible_range_label(indicator)}). "
+        "Check the unit and scale, then confirm the value."
+    )
+
+
 def observation_check(
     *, indicator: Indicator, period: datetime.date, value: Decimal, citation: str, confirm_out_of_range: bool
 ) -> dict[str, list[str]]:
@@ -130,10 +137,7 @@ def observation_check(
     except PeriodError as error:
         errors["period"] = [str(error)]
     if value_outside_plausible_range(indicator, value) and not confirm_out_of_range:
-        errors["confirm_out_of_range"] = [
-            f"{value.normalize():f} is outside the plausible range ({plausible_range_label(indicator)}). "
-            "Check the unit and scale, then confirm the value."
-        ]
+        errors["confirm_out_of_range"] = [out_of_range_message(indicator, value)]
     try:
         citation_clean(citation)
     except ValidationError as error:

@@ -399,3 +399,17 @@ def test_an_assessment_with_a_non_http_link_is_refused_next_to_the_field(signed_
 
     assert "http:// or https://" in " ".join(response.context["form"].errors["evidence_links"])
     assert not Assessment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_every_problem_of_a_submission_is_shown_at_once(signed_in_analyst, entered_indicator, china):
+    response = signed_in_analyst.post(
+        entry_url(entered_indicator),
+        valid_post(geography=china.pk, period="2023-Q1", value="250000", citation="x"),
+        **HTMX,
+    )
+
+    body = response.content.decode()
+    for field in ("period", "citation", "confirm_out_of_range"):
+        assert f'id="id_{field}_error"' in body, field
+    assert not Observation.objects.exists()
