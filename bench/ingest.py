@@ -60,6 +60,10 @@ def run(repetitions: int) -> dict:
     return result
 
 
+def _count(row: dict, key: str) -> str:
+    return f"{row[key]:,}" if key in row else ""
+
+
 def markdown(result: dict) -> str:
     rows = [
         "| phase | rows | created | revised | unchanged | wall time (median) | rows/s | peak RSS | RSS growth |",
@@ -77,7 +81,11 @@ def markdown(result: dict) -> str:
         rss = f"{r['rss_peak_mib']:.0f} MiB" if "rss_peak_mib" in r else "n/a"
         growth = f"{r['rss_growth_mib']:.0f} MiB" if "rss_growth_mib" in r else "n/a"
         rows.append(
-            f"| {label} | {r['rows']:,} | {r.get('created', '')} | {r.get('revised', '')} | {r.get('unchanged', '')} "
+            f"| {label} | {r['rows']:,} | {_count(r, 'created')} | {_count(r, 'revised')} | {_count(r, 'unchanged')} "
             f"| {r['wall_s']:.2f} s | {r['rows_per_s']:,.0f} | {rss} | {growth} |"
         )
+    writer = result["first_load"]["wall_s"]
+    postgres = result["postgres_insert_select"]["wall_s"]
+    rows.append("")
+    rows.append(f"First load through the writer / PostgreSQL's INSERT ... SELECT: {writer / postgres:.1f}x.")
     return "\n".join(rows)

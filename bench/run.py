@@ -8,6 +8,7 @@ Benchmarks are not part of the test suite.
 import argparse
 import datetime
 import json
+import os
 import sys
 
 import ingest
@@ -22,7 +23,11 @@ def main() -> int:
     args = parser.parse_args()
 
     started = datetime.datetime.now(datetime.UTC)
-    report: dict = {"started": started.isoformat(timespec="seconds"), "machine": machine()}
+    report: dict = {
+        "started": started.isoformat(timespec="seconds"),
+        "machine": machine(),
+        "load_average_at_start": os.getloadavg(),
+    }
     sections = []
     if args.only in (None, "ingest"):
         report["ingest"] = ingest.run(args.repetitions)
@@ -32,13 +37,16 @@ def main() -> int:
         report["pages"] = pages.run(args.repetitions)
         sections.append("### Pages\n\n" + pages.markdown(report["pages"]))
 
+    report["load_average_at_end"] = os.getloadavg()
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     stamp = started.strftime("%Y%m%dT%H%M%SZ")
     (RESULTS_DIR / f"{stamp}.json").write_text(json.dumps(report, indent=2))
     m = report["machine"]
     header = (
         f"Run {report['started']}: {m['nproc']} CPUs ({m['cpu']}), {m['memory_total_gib']} GiB RAM, "
-        f"PostgreSQL {m['postgresql']}, Python {m['python']}; medians of {args.repetitions} runs."
+        f"PostgreSQL {m['postgresql']}, Python {m['python']}; medians of {args.repetitions} runs. "
+        f"Load average (1 min) {report['load_average_at_start'][0]:.1f} at start, "
+        f"{report['load_average_at_end'][0]:.1f} at end: other work on the machine shows up in the figures."
     )
     text = header + "\n\n" + "\n\n".join(sections) + "\n"
     (RESULTS_DIR / f"{stamp}.md").write_text(text)
