@@ -52,7 +52,10 @@ class ObservationConflict(Exception):
     def __init__(self, current: Observation | None):
         self.current = current
         if current is None:
-            message = "This value was removed after you opened it; nothing was saved."
+            message = (
+                "No value is stored for this geography and period now (it was removed, or you changed the "
+                "geography or period of a correction); nothing was saved. Save again to add it as a new value."
+            )
         else:
             message = (
                 f"Someone saved a newer value while you were editing: {current.value.normalize():f} "

@@ -54,6 +54,7 @@ def test_failures_lock_that_username_from_that_address_only(client, analyst, rea
 
     locked = sign_in(client, "analyst", PASSWORD, ADDRESS_A)
     assert locked.status_code == 429
+    assert "locked" in locked.content.decode().lower()
     assert "_auth_user_id" not in client.session
 
     from_elsewhere = sign_in(client, "analyst", PASSWORD, ADDRESS_B)
@@ -87,7 +88,11 @@ def test_signing_out_is_a_post_and_a_get_is_refused(client, analyst):
 def test_check_deploy_is_clean_with_sign_in_and_the_workspace_installed():
     """Production settings (DEBUG off, a real key): secure cookies, HSTS, SSL redirect; no warning at all."""
     env = {
-        **{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY")},
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if k not in ("DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE")
+        },
         "DJANGO_SETTINGS_MODULE": "config.settings.base",
         "DEBUG": "0",
         "SECRET_KEY": "a9!Qz#4mW2$kL7^pX8&rT1*vB6(nH3)jF0-yU5+cE2=sD9~gM4",

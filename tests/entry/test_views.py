@@ -413,3 +413,22 @@ def test_every_problem_of_a_submission_is_shown_at_once(signed_in_analyst, enter
     for field in ("period", "citation", "confirm_out_of_range"):
         assert f'id="id_{field}_error"' in body, field
     assert not Observation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_confirming_an_upload_with_values_outside_the_range_needs_the_checkbox(
+    signed_in_analyst, entered_indicator, china
+):
+    preview = upload(
+        signed_in_analyst, entered_indicator, "geography,period,value,citation\nCHN,2021,250000,https://example.org/a\n"
+    )
+    pending = preview.context["pending"]
+    assert 'name="confirm_out_of_range"' in preview.content.decode()
+    url = reverse("entry:upload_confirm", args=[pending.token])
+
+    refused = signed_in_analyst.post(url)
+
+    assert refused.status_code == 200 and "outside the plausible range" in refused.content.decode()
+    assert not Observation.objects.exists()
+    assert signed_in_analyst.post(url, {"confirm_out_of_range": "on"}).status_code == 302
+    assert Observation.objects.get().value == Decimal("250000")
