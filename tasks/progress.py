@@ -7,6 +7,7 @@
 import datetime
 import itertools
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -30,20 +31,14 @@ POINTS_SLIGHT = 0.1
 
 CAGR, POINTS = "cagr", "points"
 _MONTHS = {"annual": 12, "quarterly": 3, "monthly": 1}
-_GROWTH_UNIT_MARKERS = (
-    "y/y",
-    "annual %",
-    "yoy",
-    "year on year",
-    "year-on-year",
-    "growth",
-    "change",
-    "=100",
-    "= 100",
-    "同比",
-    "增长",
-    "增速",
-    "上年",
+# Words (matched whole, case-insensitive) and signs in a unit that say the series is itself a change.
+_GROWTH_UNIT_WORDS = ("y/y", "yoy", "annual %", "year on year", "year-on-year", "growth", "change")
+_GROWTH_UNIT_SIGNS = ("=100", "= 100", "同比", "增长", "增速", "上年")
+_GROWTH_UNIT = re.compile(
+    "|".join(rf"(?<![\w/-]){re.escape(word)}(?![\w/-])" for word in _GROWTH_UNIT_WORDS)
+    + "|"
+    + "|".join(re.escape(sign) for sign in _GROWTH_UNIT_SIGNS),
+    re.IGNORECASE,
 )
 
 
@@ -104,8 +99,7 @@ def assess_indicator(
 
 def is_growth_figure(aggregation: str, unit: str = "") -> bool:
     """An index, or a rate whose unit says it is a change: its own growth rate means nothing."""
-    lowered = unit.lower()
-    return aggregation == "index" or (aggregation == "rate" and any(m in lowered for m in _GROWTH_UNIT_MARKERS))
+    return aggregation == "index" or (aggregation == "rate" and _GROWTH_UNIT.search(unit) is not None)
 
 
 def commitment_status(statuses: Iterable[str]) -> str:

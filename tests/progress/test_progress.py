@@ -187,6 +187,10 @@ def test_a_status_resting_on_2024_or_later_is_not_before_the_article():
         ("rate", "% y/y", True),
         ("rate", "同比增长 %", True),
         ("rate", "% of GDP", False),
+        ("rate", "% change", True),
+        ("rate", "Growth rate, %", True),
+        ("rate", "CNY per USD (exchange rate)", False),
+        ("rate", "index, same period last year=100", True),
         ("level", "annual %", False),
     ],
 )
