@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import html
+import textwrap
 from dataclasses import dataclass, field
 
 import plotly.graph_objects as go
@@ -47,6 +48,11 @@ class TargetOverlay:
     projection_values: list[float] = field(default_factory=list)
 
 
+def _wrapped(text: str, width: int) -> str:
+    """Plotly never wraps a title: break escaped text into lines of about `width` characters."""
+    return "<br>".join(textwrap.wrap(text, width=width, break_long_words=False)) or text
+
+
 def _x(periods: list[datetime.date]) -> list[str]:
     return [period.isoformat() for period in periods]
 
@@ -56,6 +62,8 @@ def _tick_format(frequency: str) -> str:
 
 
 def _layout(*, title: str, unit: str, source: str, frequency: str, compact: bool) -> dict:
+    title = _wrapped(title, 44 if compact else 64)
+    title_lines = title.count("<br>") + 1
     return {
         "title": {"text": title, "font": {"size": 14 if compact else 17}, "x": 0, "xanchor": "left"},
         "font": {"family": FONT, "color": GUIDE_COLOUR},
@@ -67,7 +75,7 @@ def _layout(*, title: str, unit: str, source: str, frequency: str, compact: bool
         },
         "yaxis": {"title": {"text": unit}, "gridcolor": "#eceff3", "zeroline": False},
         "legend": {"orientation": "h", "yanchor": "top", "y": -0.14, "x": 0},
-        "margin": {"l": 56, "r": 16, "t": 64 if compact else 72, "b": 36 if compact else 48},
+        "margin": {"l": 56, "r": 16, "t": (46 if compact else 52) + 20 * title_lines, "b": 36 if compact else 48},
         "height": 260 if compact else 460,
         "autosize": True,
         "showlegend": not compact,

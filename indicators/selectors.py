@@ -86,6 +86,10 @@ class IndicatorSummary:
         return self._rate_text(self.assessment.required_rate)
 
     @property
+    def next_due_passed(self) -> bool:
+        return self.next_due is not None and self.next_due <= timezone.localdate()
+
+    @property
     def rates_in_points(self) -> bool:
         return self.assessment.basis == progress.POINTS
 
@@ -315,6 +319,7 @@ class ChartPanel:
     rows: tuple[TableRow, ...]
     years: tuple[int, ...]
     selected_geographies: tuple[str, ...]
+    geographies_with_data: tuple[str, ...]
 
 
 @dataclass
@@ -351,14 +356,13 @@ def _chart_panel_build(
     *, indicator: Indicator, summary: IndicatorSummary, geographies: list[Geography], filters: ChartFilters, language
 ) -> ChartPanel:
     names = {geography.code: localized(geography, "name", language) for geography in geographies}
-    selected = tuple(code for code in names if code in filters.geographies) or tuple(names)
-    observations = Observation.objects.filter(indicator=indicator, geography__code__in=selected)
-    years = sorted(
-        {
-            period.year
-            for period in Observation.objects.filter(indicator=indicator).values_list("period", flat=True).distinct()
-        }
+    coverage = set(
+        Observation.objects.filter(indicator=indicator).values_list("geography__code", "period__year").distinct()
     )
+    with_data = tuple(code for code in names if any(code == covered for covered, _ in coverage))
+    years = sorted({year for _, year in coverage})
+    selected = tuple(code for code in with_data if code in filters.geographies) or with_data
+    observations = Observation.objects.filter(indicator=indicator, geography__code__in=selected)
     if filters.start:
         observations = observations.filter(period__gte=datetime.date(filters.start, 1, 1))
     if filters.end:
@@ -387,7 +391,6 @@ def _chart_panel_build(
                 citation=observation.citation,
             )
         )
-    assessment = summary.assessment
     target = summary.target
     overlay = charts.TargetOverlay()
     if HOME_GEOGRAPHY in selected and target is not None:
@@ -400,7 +403,13 @@ def _chart_panel_build(
         series=[series[code] for code in selected],
         overlay=overlay,
     )
-    return ChartPanel(figure_json=figure_json, rows=tuple(rows), years=tuple(years), selected_geographies=selected)
+    return ChartPanel(
+        figure_json=figure_json,
+        rows=tuple(rows),
+        years=tuple(years),
+        selected_geographies=selected,
+        geographies_with_data=with_data,
+    )
 
 
 def _target_overlay(indicator: Indicator, summary: IndicatorSummary, filters: ChartFilters) -> charts.TargetOverlay:

@@ -14,6 +14,27 @@
     return found;
   }
 
+  // Plotly never wraps a title. The server wraps it for a wide screen; re-wrap it to the width we have.
+  function fitTitle(layout, width) {
+    if (!layout.title || !layout.title.text || !layout.margin) {
+      return;
+    }
+    var serverLines = layout.title.text.split("<br>").length;
+    var words = layout.title.text.split("<br>").join(" ").split(" ");
+    var perLine = Math.max(20, Math.floor(width / ((layout.title.font && layout.title.font.size) || 16) / 0.6));
+    var lines = [];
+    words.forEach(function (word) {
+      var last = lines.length - 1;
+      if (last >= 0 && (lines[last] + " " + word).length <= perLine) {
+        lines[last] += " " + word;
+      } else {
+        lines.push(word);
+      }
+    });
+    layout.title.text = lines.join("<br>");
+    layout.margin.t += 20 * (lines.length - serverLines);
+  }
+
   function draw(card) {
     var block = card.querySelector("script[data-figure]");
     var plot = card.querySelector(".chart-plot");
@@ -21,6 +42,7 @@
       return;
     }
     var figure = JSON.parse(block.textContent);
+    fitTitle(figure.layout, plot.clientWidth || card.clientWidth);
     if (!plot._fullLayout) {
       // A history snapshot holds the drawn SVG but none of Plotly's state: start from an empty div.
       plot.replaceChildren();
