@@ -5,9 +5,12 @@ to sign-in), then the model permission (others get 403), then per-object rules.
 """
 
 import datetime
+import functools
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required as django_login_required
+from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
@@ -15,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.services import user_can_enter_on, user_can_revert
 from entry import selectors
@@ -42,6 +46,21 @@ from tasks.models import Commitment, ProgressStatus
 from tasks.services.assessments import commitment_assess
 
 PENDING_UPLOAD_LIFETIME = datetime.timedelta(hours=1)
+
+
+def login_required(view):
+    """Django's login_required, except that an htmx request whose session expired loads the sign-in page
+    as a whole page instead of swapping it into a fragment."""
+    guarded = django_login_required(view)
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.htmx and not request.user.is_authenticated:
+            back_to = request.htmx.current_url_abs_path or request.get_full_path()
+            return HttpResponseClientRedirect(redirect_to_login(back_to)["Location"])
+        return guarded(request, *args, **kwargs)
+
+    return wrapper
 
 
 def _indicator_for_entry(request, code: str) -> Indicator:
