@@ -270,6 +270,18 @@ class SectorPage:
     cards: list[IndicatorCard]
     rollup: list[StatusCount]
 
+    @property
+    def commitment_count(self) -> int:
+        return sum(len(group.commitments) for group in self.groups)
+
+    @property
+    def cards_with_data(self) -> list[IndicatorCard]:
+        return [card for card in self.cards if card.summary.latest_period]
+
+    @property
+    def cards_without_data(self) -> list[IndicatorCard]:
+        return [card for card in self.cards if not card.summary.latest_period]
+
 
 def sector_get_for_page(*, slug: str, language: str) -> SectorPage:
     """A sector's commitments across all seven tasks and its indicators, in seven queries."""
