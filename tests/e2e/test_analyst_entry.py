@@ -82,14 +82,13 @@ def test_an_anonymous_visitor_posting_to_the_entry_endpoint_is_refused(live_serv
     expect(anonymous).to_have_url(f"{live_server.url}/accounts/login/?next=/entry/indicators/test-entered-count/")
     token = next(cookie["value"] for cookie in context.cookies() if cookie["name"] == "csrftoken")
 
-    response = context.request.post(
-        entry_url,
-        form={"csrfmiddlewaretoken": token, "period": "2023", "value": "1", "citation": CITATION, "geography": "1"},
-        headers={"X-CSRFToken": token, "HX-Request": "true", "Referer": entry_url},
-        max_redirects=0,
-    )
+    form = {"csrfmiddlewaretoken": token, "period": "2023", "value": "1", "citation": CITATION, "geography": "1"}
+    headers = {"X-CSRFToken": token, "Referer": entry_url}
 
-    assert response.status == 302
-    assert response.headers["location"].startswith("/accounts/login/")
+    plain = context.request.post(entry_url, form=form, headers=headers, max_redirects=0)
+    htmx = context.request.post(entry_url, form=form, headers={**headers, "HX-Request": "true"}, max_redirects=0)
+
+    assert plain.status == 302 and plain.headers["location"].startswith("/accounts/login/")
+    assert htmx.headers["hx-redirect"].startswith("/accounts/login/")
     assert not Observation.objects.exists()
     context.close()
