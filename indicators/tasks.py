@@ -13,6 +13,7 @@ def refresh_indicator(self, indicator_id: int, trigger: str = "schedule") -> str
     """Pull one indicator's series; safe to run twice. Transient faults retry with backoff and jitter."""
     from indicators.ingestion import service
     from indicators.ingestion.errors import PermanentFetchError, RetryableFetchError
+    from indicators.models import Indicator
 
     try:
         run = service.refresh_indicator(indicator_id=indicator_id, trigger=trigger, attempt=self.request.retries + 1)
@@ -24,6 +25,9 @@ def refresh_indicator(self, indicator_id: int, trigger: str = "schedule") -> str
     except PermanentFetchError:
         # Recorded in the run with its reason; a retry cannot fix it.
         return "failed"
+    except Indicator.DoesNotExist:
+        logger.warning("indicator %s was deleted before its refresh ran", indicator_id)
+        return "missing"
     return run.outcome
 
 

@@ -12,6 +12,9 @@ ABANDONED = (
     "so no partial data was written; a later run took over."
 )
 
+# A job whose worker dies every time (acks late, re-delivered) would otherwise run forever.
+POISON_THRESHOLD = 3
+
 
 def open_run(*, source, indicator, trigger: str, attempt: int = 1) -> IngestRun:
     return IngestRun.objects.create(source=source, indicator=indicator, trigger=trigger, attempt=attempt)
@@ -24,6 +27,13 @@ def close_abandoned(*, indicator_id: int, current_run: IngestRun) -> int:
         .exclude(pk=current_run.pk)
         .update(outcome=IngestRun.Outcome.FAILED, finished_at=timezone.now(), error=ABANDONED)
     )
+
+
+def died_repeatedly(*, indicator_id: int, before: IngestRun) -> bool:
+    """Whether the indicator's latest runs before this one were all abandoned by a dying worker."""
+    latest = IngestRun.objects.filter(indicator_id=indicator_id, pk__lt=before.pk).order_by("-pk")
+    errors = list(latest.exclude(outcome=IngestRun.Outcome.RUNNING).values_list("error", flat=True)[:POISON_THRESHOLD])
+    return len(errors) == POISON_THRESHOLD and all(error == ABANDONED for error in errors)
 
 
 def succeed(run: IngestRun, result) -> IngestRun:

@@ -16,6 +16,7 @@ from indicators.ingestion.writer import write_observations
 from indicators.models import Indicator, IngestRun, Observation, Source
 
 logger = logging.getLogger(__name__)
+MANUAL = "manual"  # the trigger of a foreground refresh; a person is watching it
 
 
 def describe(exc: BaseException) -> str:
@@ -52,6 +53,12 @@ def refresh_indicator(*, indicator_id: int, trigger: str, attempt: int = 1) -> I
     try:
         if indicator.arrival != Indicator.Arrival.API:
             raise PermanentFetchError(f"indicator {indicator.code} is entered by analysts, not pulled")
+        if trigger != MANUAL and runs.died_repeatedly(indicator_id=indicator.pk, before=run):
+            raise PermanentFetchError(
+                f"the last {runs.POISON_THRESHOLD} runs of {indicator.code} died mid-batch (killed, out of memory or "
+                f"over the time limit); scheduled runs stop here until someone looks. Try it in the foreground: "
+                f"manage.py refresh_indicators --indicator {indicator.code}"
+            )
         fetch = get_fetch(indicator.source.connector)
         with make_client() as client:
             result = write_observations(

@@ -29,7 +29,7 @@ class Command(BaseCommand):
         failed = []
         for item in indicators:
             try:
-                run = service.refresh_indicator_now(indicator_id=item.pk, trigger="manual")
+                run = service.refresh_indicator_now(indicator_id=item.pk, trigger=service.MANUAL)
             except Exception as exc:
                 failed.append(item.code)
                 self.stderr.write(f"{item.code}: FAILED: {service.describe(exc)}")
