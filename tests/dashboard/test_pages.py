@@ -276,3 +276,15 @@ def test_the_method_page_counts_what_has_data(client, dataset):
     html = client.get("/method/").content.decode()
     assert "<strong>14</strong> of 14 indicators have data" in html
     assert "0.95" in html  # the on-track ratio, read from tasks.progress
+
+
+def test_pages_are_served_uncached_while_redis_is_down(client, dataset, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "config.cache.ResilientRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    for url in ["/", "/tasks/1/", "/indicators/ind-1-1/", "/sectors/sector-0/"]:
+        assert client.get(url).status_code == 200, url
