@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from indicators.models import (
@@ -81,13 +83,25 @@ class RevisionInline(admin.TabularInline):
 
 @admin.register(Observation)
 class ObservationAdmin(admin.ModelAdmin):
-    list_display = ("indicator", "geography", "period", "value", "origin", "vintage", "revision_count")
+    """Values are read here and changed in the analyst workspace, whose service keeps every change in history."""
+
+    list_display = ("indicator", "geography", "period", "value", "origin", "vintage", "revision_count", "workspace")
     list_filter = ("origin", "indicator__source", "geography", "is_provisional", "is_break")
     search_fields = ("indicator__code", "citation", "vintage")
     list_select_related = ("indicator", "geography")
     date_hierarchy = "period"
-    readonly_fields = ("version", "revision_count", "ingest_run", "entered_by", "created_at", "updated_at")
+    readonly_fields = [f.name for f in Observation._meta.fields]
     inlines = [RevisionInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="history and corrections")
+    def workspace(self, obj):
+        return format_html('<a href="{}">{}</a>', reverse("entry:observation_history", args=[obj.pk]), "open")
 
 
 @admin.register(IngestRun)

@@ -75,7 +75,7 @@ def parse_period(text: str, frequency: str) -> datetime.date:
     cleaned = (text or "").strip()
     match = _PATTERNS[frequency].match(cleaned)
     if not match:
-        raise PeriodError(f"{cleaned!r} is not a {frequency} period; write it like {_EXAMPLES[frequency]}")
+        raise PeriodError(f"{cleaned!r} is not a valid {frequency} period; write it like {_EXAMPLES[frequency]}")
     year = int(match["year"])
     if not 1800 <= year <= 2200:
         raise PeriodError(f"year {year} is out of range")

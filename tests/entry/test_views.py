@@ -145,7 +145,7 @@ def test_the_entry_page_renders_fully_or_as_the_form_fragment(signed_in_analyst,
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("period", "2023-Q1", "is not a annual period; write it like 2023"),
+        ("period", "2023-Q1", "is not a valid annual period; write it like 2023"),
         ("value", "lots", "is not a number"),
         ("citation", "", "This field is required"),
         ("citation", "javascript:alert(1)", "must be a complete http:// or https:// URL"),

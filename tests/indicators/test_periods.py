@@ -35,9 +35,9 @@ def test_parse_period_reads_each_frequency_label(text, frequency, expected):
     [
         ("2023-04", "annual", "write it like 2023"),
         ("2023", "monthly", "write it like 2023-04"),
-        ("2023-Q5", "quarterly", "not a quarterly period"),
+        ("2023-Q5", "quarterly", "not a valid quarterly period"),
         ("2023-13", "monthly", "month 13 does not exist"),
-        ("", "annual", "not a annual period"),
+        ("", "annual", "not a valid annual period"),
     ],
 )
 def test_parse_period_says_what_was_expected(text, frequency, message):
