@@ -18,12 +18,23 @@ def dashboard(transactional_db):
     return build_dataset(scale=1)
 
 
+@pytest.fixture
+def csp_violations(page):
+    """Every Content-Security-Policy violation the page reports, read back with `page.evaluate`."""
+    page.add_init_script(
+        "window.__cspViolations = [];"
+        "document.addEventListener('securitypolicyviolation',"
+        " e => window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));"
+    )
+    return lambda: page.evaluate("window.__cspViolations")
+
+
 def _trace_count(page) -> int:
     return page.evaluate("document.querySelector('#chart-panel .js-plotly-plot').data.length")
 
 
 def test_a_visitor_goes_from_the_tasks_to_an_indicator_and_filters_its_chart(
-    live_server, page, console_errors, dashboard
+    live_server, page, console_errors, csp_violations, dashboard
 ):
     page.goto(live_server.url + "/")
     expect(page.get_by_role("heading", name="The seven key tasks of new industrialization")).to_be_visible()
@@ -57,6 +68,7 @@ def test_a_visitor_goes_from_the_tasks_to_an_indicator_and_filters_its_chart(
     expect(page.locator("#chart-panel .js-plotly-plot")).to_have_count(0)
 
     assert console_errors == []
+    assert csp_violations() == []
 
 
 def test_the_sector_filter_on_a_task_swaps_its_commitments_and_the_url(live_server, page, console_errors, dashboard):
@@ -89,7 +101,7 @@ def test_the_language_switch_keeps_the_page(live_server, page, console_errors, d
 @pytest.mark.parametrize(
     "path", ["/", "/tasks/1/", "/sectors/", "/sectors/sector-0/", "/indicators/", "/indicators/ind-1-1/"]
 )
-def test_pages_fit_the_screen_without_errors(live_server, page, console_errors, dashboard, width, path):
+def test_pages_fit_the_screen_without_errors(live_server, page, console_errors, csp_violations, dashboard, width, path):
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(live_server.url + path)
     expect(page.locator("main h1")).to_be_visible()
@@ -97,6 +109,7 @@ def test_pages_fit_the_screen_without_errors(live_server, page, console_errors, 
         expect(page.locator(".js-plotly-plot").first).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert console_errors == []
+    assert csp_violations() == []
 
 
 def test_filters_work_without_javascript(live_server, browser, dashboard):
