@@ -25,6 +25,7 @@ Origin = Observation.Origin
 _PLACES = Decimal("0.000001")  # Observation.value has six decimal places
 _LIMIT = Decimal(10) ** 18  # and eighteen digits before the point
 _MAX_EXAMPLES = 5
+_LOCK_NAMESPACE = 7301  # first key of the PostgreSQL advisory locks ingestion takes; the second is the indicator's id
 _UPDATED_FIELDS = [
     "value",
     "vintage",
@@ -74,15 +75,18 @@ def normalise_unit(unit: str) -> str:
 
 
 def _lock(indicator_id: int) -> Indicator:
-    """Lock the indicator row for the batch: two runs for one indicator never write at the same time.
+    """Take the indicator's batch lock: two runs for one indicator never write at the same time.
 
-    On PostgreSQL the wait is bounded by INGEST_LOCK_TIMEOUT; on SQLite the database's single writer serialises.
+    On PostgreSQL a transaction-scoped advisory lock, released at commit, rollback or a dead connection, and
+    waited for at most INGEST_LOCK_TIMEOUT. It blocks no one else: analysts' edits and the run records that
+    reference the indicator go ahead. On SQLite the database's single writer serialises batches.
     """
     try:
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT set_config('lock_timeout', %s, true)", [f"{settings.INGEST_LOCK_TIMEOUT}s"])
-        return Indicator.objects.select_for_update().get(pk=indicator_id)
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_NAMESPACE, indicator_id])
+        return Indicator.objects.get(pk=indicator_id)
     except OperationalError as exc:
         raise RetryableFetchError(f"indicator {indicator_id} is being written by another run ({exc})") from exc
 
