@@ -72,8 +72,10 @@ def _layout(*, title: str, unit: str, source: str, frequency: str, compact: bool
             "type": "date",
             "tickformat": _tick_format(frequency),
             "gridcolor": "#eceff3",
+            "automargin": True,
         },
-        "yaxis": {"title": {"text": unit}, "gridcolor": "#eceff3", "zeroline": False},
+        # automargin keeps a long unit clear of the tick labels; a very long one is broken into lines.
+        "yaxis": {"title": {"text": _wrapped(unit, 24)}, "automargin": True, "gridcolor": "#eceff3", "zeroline": False},
         "legend": {"orientation": "h", "yanchor": "top", "y": -0.14, "x": 0},
         "margin": {"l": 56, "r": 16, "t": (46 if compact else 52) + 20 * title_lines, "b": 36 if compact else 48},
         "height": 260 if compact else 460,
