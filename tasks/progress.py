@@ -183,10 +183,7 @@ def _assess_target(
     latest = usable[-1]
     base = _target_base(usable, target)
     if base is None:
-        if target.base_year is not None:
-            why = f"no figure for the base year {target.base_year} in the same season as the latest figure"
-        else:
-            why = "fewer than 2 figures"
+        why = f"no figure for the base year {target.base_year} in the same season as the latest figure"
         return _not_assessable(why, series, target=target)
     if target.kind == "percent_change":
         target_value = base.value * (1 + target.value / 100)
@@ -247,10 +244,9 @@ def _assess_target(
 
 def _target_base(usable: list[Point], target: TargetSpec) -> Point | None:
     latest = usable[-1]
-    if target.base_year is None:
-        return usable[0] if len(usable) >= 2 else None
     for point in usable:
-        if point.period.year == target.base_year and point.period.month == latest.period.month:
+        same_season = point.period.month == latest.period.month
+        if same_season and (target.base_year is None or point.period.year == target.base_year):
             return point
     return None
 

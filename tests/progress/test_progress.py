@@ -107,6 +107,16 @@ def test_level_target_without_base_year_starts_from_the_earliest_figure():
     assert result.base_period == datetime.date(2006, 1, 1)
 
 
+def test_level_target_without_base_year_compares_like_seasons():
+    result = assess(
+        monthly({(2020, 2): 35.7, **PMI}),
+        target=TargetSpec("level", 52, None, None, 2027),
+        frequency="monthly",
+        aggregation="index",
+    )
+    assert result.base_period == datetime.date(2020, 5, 1)
+
+
 def test_result_carries_target_level_and_year():
     result = assess(
         annual(ENERGY_INTENSITY), target=TargetSpec("percent_change", -13.5, None, 2020, 2025), direction="decrease"
