@@ -8,6 +8,7 @@ transaction: a refresh run in another process invalidates the cache without talk
 from __future__ import annotations
 
 import datetime
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -121,6 +122,12 @@ def spec_key(spec: progress.TargetSpec | None) -> str:
     return f"{spec.kind}:{spec.value}:{spec.value_high}:{spec.base_year}:{spec.target_year}"
 
 
+def _labels_key(indicator: Indicator) -> str:
+    """Admin edits to what a figure prints (names, unit, source) do not bump the data version: key on them too."""
+    labels = "|".join([indicator.name_en, indicator.name_zh, indicator.unit, indicator.source.name])
+    return hashlib.sha256(labels.encode()).hexdigest()[:12]
+
+
 def _summary_cache_key(indicator: Indicator, spec: progress.TargetSpec | None) -> str:
     return f"indicator-summary:{indicator.pk}:v{indicator.data_version}:{spec_key(spec)}"
 
@@ -203,7 +210,7 @@ class IndicatorCard:
 
 def _card_figure(indicator: Indicator, summary: IndicatorSummary, language: str) -> str:
     spec = spec_key(target_spec(summary.target))
-    key = f"indicator-card-figure:{indicator.pk}:v{indicator.data_version}:{language}:{spec}"
+    key = f"indicator-card-figure:{indicator.pk}:v{indicator.data_version}:{language}:{spec}:{_labels_key(indicator)}"
     figure_json = cache.get(key)
     if figure_json is None:
         figure_json = charts.compact_figure(
@@ -467,6 +474,7 @@ def indicator_page_get(*, indicator: Indicator, filters: ChartFilters, language:
             str(filters.start or ""),
             str(filters.end or ""),
             spec_key(target_spec(summary.target)),
+            _labels_key(indicator),
         ]
     )
     panel = cache.get(key)

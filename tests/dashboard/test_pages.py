@@ -288,3 +288,10 @@ def test_pages_are_served_uncached_while_redis_is_down(client, dataset, settings
     }
     for url in ["/", "/tasks/1/", "/indicators/ind-1-1/", "/sectors/sector-0/"]:
         assert client.get(url).status_code == 200, url
+
+
+def test_an_admin_renaming_an_indicator_is_seen_in_its_cached_chart(client, dataset):
+    client.get("/indicators/ind-1-1/")
+    Indicator.objects.filter(code="ind-1-1").update(name_en="Renamed by an admin")
+    fragment = client.get("/indicators/ind-1-1/", headers={"HX-Request": "true", "HX-Target": "chart-panel"})
+    assert "Renamed by an admin" in fragment.content.decode()
