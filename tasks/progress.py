@@ -162,6 +162,8 @@ def trend_projection(
     if base is None or until_year <= latest.period.year:
         return []
     basis = _basis(aggregation, unit, base.value, latest.value)
+    if not _trend_has_scale(basis, aggregation, unit):
+        return []
     rate = _rate(basis, base, latest)
     projection = [latest]
     for year in range(latest.period.year + 1, until_year + 1):
@@ -334,7 +336,7 @@ def _assess_trend(series: list[Point], aggregation: str, direction: str, unit: s
         )
     basis = _basis(aggregation, unit, base.value, latest.value)
     method = "trend" if basis == CAGR else "level_trend"
-    if basis == POINTS and not is_growth_figure(aggregation, unit) and aggregation != "rate":
+    if not _trend_has_scale(basis, aggregation, unit):
         return _not_assessable(
             "a level series at or below zero has no growth rate, and without a target its change in "
             "points has no scale to judge it by",
@@ -353,6 +355,11 @@ def _assess_trend(series: list[Point], aggregation: str, direction: str, unit: s
     return _result(
         status, method=method, threshold=threshold, reason=reason, base=base, latest=latest, actual=rate, basis=basis
     )
+
+
+def _trend_has_scale(basis: str, aggregation: str, unit: str) -> bool:
+    """A level series at or below zero has neither a growth rate nor a percent scale for its change in points."""
+    return basis == CAGR or aggregation == "rate" or is_growth_figure(aggregation, unit)
 
 
 def _window_base(series: list[Point]) -> Point | None:

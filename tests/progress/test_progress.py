@@ -282,3 +282,8 @@ def test_trend_projection_extends_the_window_rate_to_the_year():
 
 def test_trend_projection_is_empty_without_a_trend():
     assert trend_projection(points=annual({2022: 2.555}), frequency="annual", aggregation="rate", until_year=2025) == []
+
+
+def test_trend_projection_is_empty_for_a_level_series_at_or_below_zero():
+    points = [Point(datetime.date(year, 1, 1), value) for year, value in GDP_GROWTH_Q1.items()]
+    assert trend_projection(points=points, frequency="quarterly", aggregation="level", until_year=2030) == []
