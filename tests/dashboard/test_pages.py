@@ -1,6 +1,7 @@
 """The public pages: both renderings, a fixed number of queries, escaping, no usernames, caching."""
 
 import datetime
+import json
 from decimal import Decimal
 
 import pytest
@@ -294,4 +295,5 @@ def test_an_admin_renaming_an_indicator_is_seen_in_its_cached_chart(client, data
     client.get("/indicators/ind-1-1/")
     Indicator.objects.filter(code="ind-1-1").update(name_en="Renamed by an admin")
     fragment = client.get("/indicators/ind-1-1/", headers={"HX-Request": "true", "HX-Target": "chart-panel"})
-    assert "Renamed by an admin" in fragment.content.decode()
+    figure_json = fragment.content.decode().split("data-figure>", 1)[1].split("</script>", 1)[0]
+    assert json.loads(figure_json)["layout"]["title"]["text"] == "Renamed by an admin"
