@@ -5,6 +5,7 @@
   "use strict";
 
   var CONFIG = { responsive: true, displaylogo: false, modeBarButtonsToRemove: ["select2d", "lasso2d"] };
+  var drawn = new Set();
 
   function chartsUnder(root) {
     var found = Array.prototype.slice.call(root.querySelectorAll ? root.querySelectorAll("[data-chart]") : []);
@@ -48,6 +49,17 @@
       plot.replaceChildren();
     }
     Plotly.react(plot, figure.data, figure.layout, CONFIG);
+    drawn.add(plot);
+  }
+
+  // A history restore replaces the page without a swap event: release the charts it removed.
+  function purgeDetached() {
+    drawn.forEach(function (plot) {
+      if (!plot.isConnected) {
+        Plotly.purge(plot);
+        drawn.delete(plot);
+      }
+    });
   }
 
   function purge(root) {
@@ -55,11 +67,13 @@
       var plot = card.querySelector(".chart-plot");
       if (plot && plot._fullLayout) {
         Plotly.purge(plot);
+        drawn.delete(plot);
       }
     });
   }
 
   htmx.onLoad(function (root) {
+    purgeDetached();
     chartsUnder(root).forEach(draw);
   });
 
