@@ -38,6 +38,9 @@ PAGES = {
     "/method/": 2,
 }
 
+# The fragments' URLs that are not in PAGES run as many queries as the pages they come from.
+FRAGMENT_QUERIES = {"/indicators/?task=1": 7, "/indicators/ind-1-1/?geo=CHN&view=table": 11}
+
 # Each filtered view, the htmx target its filters name, and the id the fragment starts with.
 FRAGMENTS = [
     ("/tasks/1/?sector=sector-1", "commitments"),
@@ -55,6 +58,10 @@ def test_every_page_runs_the_same_number_of_queries_at_any_data_size(client, dja
         with django_assert_num_queries(queries):
             response = client.get(url)
         assert response.status_code == 200, url
+    for url, target in FRAGMENTS:
+        cache.clear()
+        with django_assert_num_queries(PAGES.get(url, FRAGMENT_QUERIES.get(url))):
+            client.get(url, headers={"HX-Request": "true", "HX-Target": target})
 
 
 @pytest.mark.django_db
