@@ -42,9 +42,8 @@ def localized(obj, field_name: str, language: str) -> str:
 
 @dataclass(frozen=True)
 class IndicatorSummary:
-    """An indicator's home series, its assessment, and how fresh it is."""
+    """An indicator's assessment on its home series, and how fresh it is. Small: list pages load hundreds."""
 
-    points: tuple[progress.Point, ...]
     assessment: progress.ProgressResult
     target: Target | None
     latest_period: datetime.date | None
@@ -132,10 +131,26 @@ def _summary_cache_key(indicator: Indicator, spec: progress.TargetSpec | None) -
     return f"indicator-summary:{indicator.pk}:v{indicator.data_version}:{spec_key(spec)}"
 
 
-def indicator_summaries_get(*, indicators: list[Indicator]) -> dict[int, IndicatorSummary]:
-    """Summaries of these indicators: one query for targets, one for the home series the cache misses."""
+Series = tuple[progress.Point, ...]
+
+
+def _home_series(indicator_ids: list[int]) -> dict[int, Series]:
+    """The home geography's figures of these indicators, oldest first, in one query."""
+    series: dict[int, list[progress.Point]] = {indicator_id: [] for indicator_id in indicator_ids}
+    rows = (
+        Observation.objects.filter(indicator_id__in=indicator_ids, geography__code=HOME_GEOGRAPHY)
+        .order_by("indicator_id", "period")
+        .values_list("indicator_id", "period", "value")
+    )
+    for indicator_id, period, value in rows:
+        series[indicator_id].append(progress.Point(period=period, value=float(value)))
+    return {indicator_id: tuple(points) for indicator_id, points in series.items()}
+
+
+def _summaries_and_series(indicators: list[Indicator]) -> tuple[dict[int, IndicatorSummary], dict[int, Series]]:
+    """Summaries in at most two queries (targets; the home series of cache misses), and the series it loaded."""
     if not indicators:
-        return {}
+        return {}, {}
     today = timezone.localdate()
     targets_by_indicator: dict[int, list[Target]] = {}
     for target in Target.objects.filter(
@@ -146,43 +161,33 @@ def indicator_summaries_get(*, indicators: list[Indicator]) -> dict[int, Indicat
         indicator.pk: _target_choose(targets_by_indicator.get(indicator.pk, []), today) for indicator in indicators
     }
     keys = {indicator.pk: _summary_cache_key(indicator, target_spec(chosen[indicator.pk])) for indicator in indicators}
-    cached = cache.get_many(list(keys.values()))
-    computed: dict[str, tuple] = {}
-    missing = [indicator for indicator in indicators if keys[indicator.pk] not in cached]
-    if missing:
-        series: dict[int, list[progress.Point]] = {indicator.pk: [] for indicator in missing}
-        rows = (
-            Observation.objects.filter(
-                indicator_id__in=[indicator.pk for indicator in missing], geography__code=HOME_GEOGRAPHY
-            )
-            .order_by("indicator_id", "period")
-            .values_list("indicator_id", "period", "value")
+    found = cache.get_many(list(keys.values()))
+    missing = [indicator for indicator in indicators if keys[indicator.pk] not in found]
+    loaded = _home_series([indicator.pk for indicator in missing]) if missing else {}
+    computed = {}
+    for indicator in missing:
+        points = loaded[indicator.pk]
+        assessment = progress.assess_indicator(
+            points=list(points),
+            frequency=indicator.frequency,
+            aggregation=indicator.aggregation,
+            direction=indicator.direction,
+            target=target_spec(chosen[indicator.pk]),
+            unit=indicator.unit,
         )
-        for indicator_id, period, value in rows:
-            series[indicator_id].append(progress.Point(period=period, value=float(value)))
-        for indicator in missing:
-            points = tuple(series[indicator.pk])
-            assessment = progress.assess_indicator(
-                points=list(points),
-                frequency=indicator.frequency,
-                aggregation=indicator.aggregation,
-                direction=indicator.direction,
-                target=target_spec(chosen[indicator.pk]),
-                unit=indicator.unit,
-            )
-            computed[keys[indicator.pk]] = (points, assessment)
+        latest = points[-1] if points else None
+        computed[keys[indicator.pk]] = (assessment, latest.period if latest else None, latest.value if latest else None)
+    if computed:
         cache.set_many(computed, CACHE_SECONDS)
+    found.update(computed)
     summaries = {}
     for indicator in indicators:
-        points, assessment = cached.get(keys[indicator.pk]) or computed[keys[indicator.pk]]
-        latest = points[-1] if points else None
-        latest_period = latest.period if latest else None
+        assessment, latest_period, latest_value = found[keys[indicator.pk]]
         summaries[indicator.pk] = IndicatorSummary(
-            points=points,
             assessment=assessment,
             target=chosen[indicator.pk],
             latest_period=latest_period,
-            latest_value=latest.value if latest else None,
+            latest_value=latest_value,
             freshness=periods.freshness(
                 latest_period=latest_period,
                 frequency=indicator.frequency,
@@ -196,7 +201,12 @@ def indicator_summaries_get(*, indicators: list[Indicator]) -> dict[int, Indicat
             else None,
             frequency=indicator.frequency,
         )
-    return summaries
+    return summaries, loaded
+
+
+def indicator_summaries_get(*, indicators: list[Indicator]) -> dict[int, IndicatorSummary]:
+    """Summaries of these indicators: one query for targets, one for the home series the cache misses."""
+    return _summaries_and_series(indicators)[0]
 
 
 @dataclass(frozen=True)
@@ -208,39 +218,57 @@ class IndicatorCard:
     figure_json: str = ""
 
 
-def _card_figure(indicator: Indicator, summary: IndicatorSummary, language: str) -> str:
+def _card_figure_key(indicator: Indicator, summary: IndicatorSummary, language: str) -> str:
     spec = spec_key(target_spec(summary.target))
-    key = f"indicator-card-figure:{indicator.pk}:v{indicator.data_version}:{language}:{spec}:{_labels_key(indicator)}"
-    figure_json = cache.get(key)
-    if figure_json is None:
-        figure_json = charts.compact_figure(
-            title=localized(indicator, "name", language),
-            unit=indicator.unit,
-            source=indicator.source.name,
-            periods=[point.period for point in summary.points],
-            values=[point.value for point in summary.points],
-            frequency=indicator.frequency,
-            target_year=summary.target.target_year if summary.target else None,
-            target_value=float(summary.target.value)
-            if summary.target and summary.target.kind == Target.Kind.LEVEL
-            else None,
-        )
-        cache.set(key, figure_json, CACHE_SECONDS)
-    return figure_json
+    return f"indicator-card-figure:{indicator.pk}:v{indicator.data_version}:{language}:{spec}:{_labels_key(indicator)}"
+
+
+def _card_figure(indicator: Indicator, summary: IndicatorSummary, points: Series, language: str) -> str:
+    target = summary.target
+    return charts.compact_figure(
+        title=localized(indicator, "name", language),
+        unit=indicator.unit,
+        source=indicator.source.name,
+        periods=[point.period for point in points],
+        values=[point.value for point in points],
+        frequency=indicator.frequency,
+        target_year=target.target_year if target else None,
+        target_value=float(target.value) if target and target.kind == Target.Kind.LEVEL else None,
+    )
 
 
 def indicator_cards_get(
     *, indicators: list[Indicator], language: str, figures_for: frozenset[int] | set[int] = frozenset()
 ) -> dict[int, IndicatorCard]:
-    """Cards for these indicators (their sources selected), in at most two queries; charts for `figures_for`."""
-    summaries = indicator_summaries_get(indicators=indicators)
+    """Cards for these indicators (their sources selected), with compact charts for `figures_for`.
+
+    At most three queries: targets, the home series of summaries the cache misses, and the home series
+    of charts the cache misses that the first did not load.
+    """
+    summaries, loaded = _summaries_and_series(indicators)
+    charted = [
+        indicator for indicator in indicators if indicator.pk in figures_for and summaries[indicator.pk].latest_period
+    ]
+    figure_keys = {
+        indicator.pk: _card_figure_key(indicator, summaries[indicator.pk], language) for indicator in charted
+    }
+    figures = cache.get_many(list(figure_keys.values()))
+    absent = [indicator for indicator in charted if figure_keys[indicator.pk] not in figures]
+    unloaded = [indicator.pk for indicator in absent if indicator.pk not in loaded]
+    if unloaded:
+        loaded = {**loaded, **_home_series(unloaded)}
+    built = {
+        figure_keys[indicator.pk]: _card_figure(indicator, summaries[indicator.pk], loaded[indicator.pk], language)
+        for indicator in absent
+    }
+    if built:
+        cache.set_many(built, CACHE_SECONDS)
+    figures.update(built)
     return {
         indicator.pk: IndicatorCard(
             indicator=indicator,
             summary=summaries[indicator.pk],
-            figure_json=_card_figure(indicator, summaries[indicator.pk], language)
-            if indicator.pk in figures_for and summaries[indicator.pk].points
-            else "",
+            figure_json=figures.get(figure_keys.get(indicator.pk, ""), ""),
         )
         for indicator in indicators
     }
@@ -360,7 +388,13 @@ def _home_first(geographies: list[Geography]) -> list[Geography]:
 
 
 def _chart_panel_build(
-    *, indicator: Indicator, summary: IndicatorSummary, geographies: list[Geography], filters: ChartFilters, language
+    *,
+    indicator: Indicator,
+    summary: IndicatorSummary,
+    home_series: Series,
+    geographies: list[Geography],
+    filters: ChartFilters,
+    language: str,
 ) -> ChartPanel:
     names = {geography.code: localized(geography, "name", language) for geography in geographies}
     coverage = set(
@@ -401,7 +435,7 @@ def _chart_panel_build(
     target = summary.target
     overlay = charts.TargetOverlay()
     if HOME_GEOGRAPHY in selected and target is not None:
-        overlay = _target_overlay(indicator, summary, filters)
+        overlay = _target_overlay(indicator, summary, home_series)
     figure_json = charts.indicator_figure(
         title=localized(indicator, "name", language),
         unit=indicator.unit,
@@ -419,7 +453,7 @@ def _chart_panel_build(
     )
 
 
-def _target_overlay(indicator: Indicator, summary: IndicatorSummary, filters: ChartFilters) -> charts.TargetOverlay:
+def _target_overlay(indicator: Indicator, summary: IndicatorSummary, home_series: Series) -> charts.TargetOverlay:
     target = summary.target
     assessment = summary.assessment
     spec = target_spec(target)
@@ -435,9 +469,9 @@ def _target_overlay(indicator: Indicator, summary: IndicatorSummary, filters: Ch
             base=base, target=spec, target_value=target_value, aggregation=indicator.aggregation, unit=indicator.unit
         )
     projection = []
-    if summary.points:
+    if home_series:
         projection = progress.trend_projection(
-            points=list(summary.points),
+            points=list(home_series),
             frequency=indicator.frequency,
             aggregation=indicator.aggregation,
             until_year=target.target_year,
@@ -463,7 +497,8 @@ def indicator_page_get(*, indicator: Indicator, filters: ChartFilters, language:
     geographies = _home_first(list(indicator.geographies.all()))
     if not any(geography.code == HOME_GEOGRAPHY for geography in geographies):
         geographies = _home_first([*geographies, *Geography.objects.filter(code=HOME_GEOGRAPHY)])
-    summary = indicator_summaries_get(indicators=[indicator])[indicator.pk]
+    summaries, loaded = _summaries_and_series([indicator])
+    summary = summaries[indicator.pk]
     key = ":".join(
         [
             "chart-panel",
@@ -479,8 +514,14 @@ def indicator_page_get(*, indicator: Indicator, filters: ChartFilters, language:
     )
     panel = cache.get(key)
     if panel is None:
+        home_series = loaded[indicator.pk] if indicator.pk in loaded else _home_series([indicator.pk])[indicator.pk]
         panel = _chart_panel_build(
-            indicator=indicator, summary=summary, geographies=geographies, filters=filters, language=language
+            indicator=indicator,
+            summary=summary,
+            home_series=home_series,
+            geographies=geographies,
+            filters=filters,
+            language=language,
         )
         cache.set(key, panel, CACHE_SECONDS)
     revisions = list(
