@@ -436,6 +436,11 @@ def _chart_panel_build(
     overlay = charts.TargetOverlay()
     if HOME_GEOGRAPHY in selected and target is not None:
         overlay = _target_overlay(indicator, summary, home_series)
+    elif HOME_GEOGRAPHY in selected and summary.assessment.base_period is not None:
+        # No target: mark the base the status's trend is measured from.
+        overlay = charts.TargetOverlay(
+            base_period=summary.assessment.base_period, base_value=summary.assessment.base_value
+        )
     figure_json = charts.indicator_figure(
         title=localized(indicator, "name", language),
         unit=indicator.unit,
