@@ -1,8 +1,9 @@
 """The one shared writer: validates a stream of records, then compares before it writes.
 
 Every connector and the snapshot loader hand their records here. One call is one indicator batch in one
-transaction: it locks the indicator, reads the current values for each chunk of keys in one query, splits
-the records into created, revised, unchanged and skipped, and writes in bulk. It never deletes.
+transaction: it takes the indicator's batch lock, reads the stored values for each chunk of keys in one query,
+splits the records into created, revised, unchanged and skipped, locks and rewrites only the rows that change,
+and writes in bulk. It never deletes.
 """
 
 import datetime
@@ -13,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
 from django.conf import settings
-from django.db import OperationalError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -113,7 +114,11 @@ def _insert_new(rows: list[tuple]) -> None:
     if connection.vendor == "postgresql":
         columns = ", ".join(connection.ops.quote_name(Observation._meta.get_field(f).column) for f in _NEW_FIELDS)
         table = connection.ops.quote_name(Observation._meta.db_table)
-        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        with (
+            connection.wrap_database_errors,  # psycopg's errors become Django's, as for any query
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+        ):
             for row in rows:
                 copy.write_row(row)
         return
@@ -398,6 +403,14 @@ def write_observations(
     if origin not in (Origin.API, Origin.SNAPSHOT):
         raise ValueError(f"the writer takes pulled or snapshot figures, not {str(origin)!r}")
     iterator = iter(records)
+    try:
+        return _write_batch(indicator, iterator, run, origin)
+    except IntegrityError as exc:
+        # The unique constraint is the backstop: someone stored one of these figures while the batch ran.
+        raise RetryableFetchError(f"a figure was stored by someone else during the batch; retrying ({exc})") from exc
+
+
+def _write_batch(indicator: Indicator, iterator, run: IngestRun, origin: str) -> WriteResult:
     with transaction.atomic():
         locked = _lock(indicator.pk)
         runs.close_abandoned(indicator_id=locked.pk, current_run=run)

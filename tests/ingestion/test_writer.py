@@ -4,8 +4,9 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
+from indicators.ingestion import writer
 from indicators.ingestion.errors import PermanentFetchError, RetryableFetchError
 from indicators.ingestion.records import ObservationRecord, SkippedRecord
 from indicators.ingestion.writer import write_observations
@@ -321,3 +322,22 @@ def test_runs_left_running_by_a_dead_worker_are_closed(indicator, run):
 def test_the_writer_does_not_write_analysts_values(indicator, run):
     with pytest.raises(ValueError, match="not 'analyst'"):
         write(indicator, run, [record(2021, MANF[2021])], origin=ANALYST)
+
+
+def test_a_figure_stored_by_someone_else_during_the_batch_is_refused_by_the_constraint(indicator, run):
+    figure = existing(indicator, 2021, MANF[2021])
+    row = (indicator.pk, figure.geography_id, figure.period, Decimal(MANF[2021]), False, False, False, "", 1)
+    row += (API, run.pk, "World Bank WDI", "", 0, run.started_at, run.started_at)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        writer._insert_new([row])
+
+
+def test_a_constraint_violation_in_a_batch_is_retried(indicator, run, monkeypatch):
+    def collide(*args):
+        raise IntegrityError("duplicate key value violates unique constraint")
+
+    monkeypatch.setattr(writer, "_write_batch", collide)
+
+    with pytest.raises(RetryableFetchError, match="stored by someone else during the batch"):
+        write(indicator, run, [record(2021, MANF[2021])])
