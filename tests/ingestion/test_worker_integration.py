@@ -13,6 +13,7 @@ import threading
 import time
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 import redis
@@ -40,14 +41,12 @@ class Worker:
     """`celery -A config worker` in its own process group, on the test database and this test's replay server."""
 
     def __init__(self, replay: ReplayServer, log: Path, **env: str):
-        database_url = settings.DATABASES["default"]
+        database = connection.settings_dict  # pytest-django's test database (test_<name>), not the configured one
+        credentials = quote(database["USER"]) + (f":{quote(database['PASSWORD'])}" if database["PASSWORD"] else "")
         self.env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "config.settings.test",
-            "DATABASE_URL": (
-                f"postgres://{database_url['USER']}@{database_url['HOST']}:{database_url['PORT']}/"
-                f"{connection.settings_dict['NAME']}"
-            ),
+            "DATABASE_URL": f"postgres://{credentials}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
             "REDIS_URL": settings.REDIS_URL,
             "WORLDBANK_API_URL": f"{replay.url}/v2",
             "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
