@@ -86,3 +86,15 @@ def test_a_file_cut_inside_an_earlier_line_is_refused(replay, owid_co2):
 
     with pytest.raises(PermanentFetchError, match="fields, the header 38: cut off or malformed"):
         refresh(owid_co2)
+
+
+def test_a_file_with_only_its_header_deletes_nothing(replay, owid_co2):
+    replay.add(CO2_PATH, Reply(body=recorded(CO2)))
+    refresh(owid_co2)
+    header = recorded(CO2).split(b"\n", 1)[0] + b"\n"
+    replay.add(CO2_PATH, Reply(body=header))
+
+    run = refresh(owid_co2)
+
+    assert (run.outcome, run.rows_created) == (IngestRun.Outcome.SUCCESS, 0)
+    assert Observation.objects.filter(indicator=owid_co2).count() == 266

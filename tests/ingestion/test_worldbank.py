@@ -153,3 +153,42 @@ def test_the_5xx_retry_path_is_a_retryable_fault(replay, worldbank_rd):
 
     with pytest.raises(RetryableFetchError, match="503"):
         refresh(worldbank_rd)
+
+
+def test_a_reply_with_no_rows_deletes_nothing(replay, worldbank_rd):
+    serve(replay, Reply(body=built(SERIES, ("CHN", "USA"), 1000, 1)))
+    refresh(worldbank_rd)
+    before = list(Observation.objects.values_list("pk", "value", "version"))
+    # The API's shape when a series has nothing for the asked geographies: no pages and null rows.
+    empty = b'[{"page":1,"pages":0,"per_page":1000,"total":0,"sourceid":"2","lastupdated":"2026-07-13"},null]'
+    serve(replay, Reply(body=empty))
+
+    run = refresh(worldbank_rd)
+
+    assert (run.outcome, run.rows_created, run.rows_unchanged) == (IngestRun.Outcome.SUCCESS, 0, 0)
+    assert list(Observation.objects.values_list("pk", "value", "version")) == before
+
+
+def test_obs_status_flags_estimates():
+    body = [
+        {"page": 1, "pages": 1, "per_page": 50, "total": 2, "lastupdated": "2026-07-13"},
+        [
+            {
+                "indicator": {"id": SERIES, "value": "Research and development expenditure (% of GDP)"},
+                "countryiso3code": "CHN",
+                "date": "2023",
+                "value": Decimal("2.57729"),
+                "obs_status": status,
+            }
+            for status in ("E", "")
+        ],
+    ]
+    body[1][1]["date"] = "2022"
+    body[1][1]["value"] = Decimal("2.4945")
+
+    _, (estimate, plain) = worldbank.parse_page(
+        body, series_code=SERIES, countries=["CHN"], frequency="annual", url="https://api.worldbank.org/v2"
+    )
+
+    assert (estimate.is_estimated, plain.is_estimated) == (True, False)
+    assert estimate.unit == "% of GDP"
