@@ -341,3 +341,21 @@ def test_a_constraint_violation_in_a_batch_is_retried(indicator, run, monkeypatc
 
     with pytest.raises(RetryableFetchError, match="stored by someone else during the batch"):
         write(indicator, run, [record(2021, MANF[2021])])
+
+
+def test_an_analyst_edit_between_compare_and_lock_is_respected(indicator, run, monkeypatch):
+    figure = existing(indicator, 2010, MANF_2013[2010])
+    revise = writer._Batch._revise
+
+    def analyst_edits_first(batch, to_revise, conflicts):
+        Observation.objects.filter(pk=figure.pk).update(origin=ANALYST, value=Decimal(MANF_2013[2010]), version=2)
+        return revise(batch, to_revise, conflicts)
+
+    monkeypatch.setattr(writer._Batch, "_revise", analyst_edits_first)
+
+    result = write(indicator, run, [record(2010, MANF[2010])])
+
+    assert (result.revised, result.skipped) == (0, 1)
+    figure.refresh_from_db()
+    assert (figure.origin, figure.value, figure.version) == (ANALYST, Decimal(MANF_2013[2010]), 2)
+    assert Disagreement.objects.get().source_value == Decimal(MANF[2010])
