@@ -77,6 +77,8 @@ def test_refresh_worldbank_fills_reruns_unchanged_and_keeps_revisions(replay, wo
     third = run_command("refresh_indicators", "--indicator", "rd-expenditure")
 
     assert "rd-expenditure: 8 created, 20 revised, 0 unchanged" in third
+    assert "  revised CHN 2003: 1.12037 -> 1.10465" in third  # the 2025 extract's figure, then the 2026 bulk file's
+    assert "… and 15 more revisions" in third
     history = Observation.objects.get(indicator=indicators["rd-expenditure"], period=datetime.date(2021, 1, 1))
     assert (history.value, history.revisions.get().old_value) == (Decimal("2.381650"), Decimal("2.432600"))
 

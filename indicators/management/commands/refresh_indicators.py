@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from indicators.ingestion import service
 from indicators.models import Indicator
+from indicators.periods import format_period
 
 
 class Command(BaseCommand):
@@ -38,8 +39,23 @@ class Command(BaseCommand):
                 f"{item.code}: {run.rows_created} created, {run.rows_revised} revised, "
                 f"{run.rows_unchanged} unchanged, {run.rows_skipped} skipped"
             )
+            self._show_revisions(run, item)
             for skipped in run.skipped_reasons:
                 self.stdout.write(f"  skipped {skipped['count']}: {skipped['reason']} (e.g. {skipped['examples'][0]})")
         if failed:
             raise CommandError(f"{len(failed)} of {len(indicators)} indicators failed: {', '.join(failed)}")
         self.stdout.write(self.style.SUCCESS(f"{len(indicators)} indicators refreshed."))
+
+    def _show_revisions(self, run, indicator, shown: int = 5) -> None:
+        """A few of the figures the source revised in this run, old value beside new."""
+        if not run.rows_revised:
+            return
+        revisions = run.revisions.select_related("observation__geography").order_by("observation__period")
+        for revision in revisions[:shown]:
+            observation = revision.observation
+            self.stdout.write(
+                f"  revised {observation.geography.code} {format_period(observation.period, indicator.frequency)}: "
+                f"{revision.old_value.normalize():f} -> {revision.new_value.normalize():f}"
+            )
+        if run.rows_revised > shown:
+            self.stdout.write(f"  … and {run.rows_revised - shown} more revisions (see the run in the admin)")
