@@ -9,11 +9,19 @@ import argparse
 import datetime
 import json
 import os
+import subprocess
 import sys
 
 import ingest
 import pages
 from common import RESULTS_DIR, log, machine
+
+
+def _code_version() -> str:
+    """The commit measured, and whether the working tree had uncommitted changes to tracked files."""
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True)
+    return f"{head or 'unknown'}{' with uncommitted changes' if dirty.stdout.strip() else ''}"
 
 
 def main() -> int:
@@ -26,6 +34,7 @@ def main() -> int:
     report: dict = {
         "started": started.isoformat(timespec="seconds"),
         "machine": machine(),
+        "code": _code_version(),
         "load_average_at_start": os.getloadavg(),
     }
     sections = []
@@ -43,7 +52,8 @@ def main() -> int:
     (RESULTS_DIR / f"{stamp}.json").write_text(json.dumps(report, indent=2))
     m = report["machine"]
     header = (
-        f"Run {report['started']}: {m['nproc']} CPUs ({m['cpu']}), {m['memory_total_gib']} GiB RAM, "
+        f"Run {report['started']} of {report['code']}: {m['nproc']} CPUs ({m['cpu']}), "
+        f"{m['memory_total_gib']} GiB RAM, "
         f"PostgreSQL {m['postgresql']}, Python {m['python']}; medians of {args.repetitions} runs. "
         f"Load average (1 min) {report['load_average_at_start'][0]:.1f} at start, "
         f"{report['load_average_at_end'][0]:.1f} at end: other work on the machine shows up in the figures."
