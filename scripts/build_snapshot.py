@@ -26,20 +26,9 @@ import yaml
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
+from indicators.ingestion.records import SNAPSHOT_COLUMNS as COLUMNS  # noqa: E402
 from indicators.periods import check_period_start  # noqa: E402  (a pure module: no Django set-up needed)
 
-COLUMNS = [
-    "indicator_code",
-    "geography_code",
-    "period",
-    "value",
-    "vintage",
-    "citation",
-    "note",
-    "is_provisional",
-    "is_estimated",
-    "is_break",
-]
 WB_ISO2 = {"CHN": "CN", "USA": "US", "DEU": "DE", "JPN": "JP", "KOR": "KR", "IND": "IN", "WLD": "1W"}
 WDI_LICENCE = "licence: WDI data CC BY 4.0 (World Bank terms); the republishing repository states no licence"
 UNVERIFIED = "licence: unverified"

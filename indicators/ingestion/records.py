@@ -4,6 +4,20 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+# The bundled snapshot's CSV header: the indicator's code, then ObservationRecord's fields.
+SNAPSHOT_COLUMNS = [
+    "indicator_code",
+    "geography_code",
+    "period",
+    "value",
+    "vintage",
+    "citation",
+    "note",
+    "is_provisional",
+    "is_estimated",
+    "is_break",
+]
+
 
 @dataclass(frozen=True, slots=True)
 class ObservationRecord:

@@ -15,23 +15,12 @@ from django.conf import settings
 
 from indicators.ingestion import runs
 from indicators.ingestion.errors import PermanentFetchError
+from indicators.ingestion.records import SNAPSHOT_COLUMNS as COLUMNS
 from indicators.ingestion.records import ObservationRecord, SkippedRecord
 from indicators.ingestion.service import describe
 from indicators.ingestion.writer import WriteResult, write_observations
 from indicators.models import Indicator, IngestRun, Observation
 
-COLUMNS = [
-    "indicator_code",
-    "geography_code",
-    "period",
-    "value",
-    "vintage",
-    "citation",
-    "note",
-    "is_provisional",
-    "is_estimated",
-    "is_break",
-]
 DEFAULT_PATH = Path(settings.BASE_DIR) / "indicators" / "snapshot" / "observations.csv"
 _TRUE, _FALSE = {"true", "1", "yes"}, {"false", "0", "no", ""}
 

@@ -10,23 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from indicators.ingestion.records import SNAPSHOT_COLUMNS as COLUMNS
 from indicators.periods import check_period_start
 from tests.catalog.conftest import OUTSIDE_PROJECT, SHARED_DATA
 
 PROJECT = Path(__file__).resolve().parents[2]
 SNAPSHOT = PROJECT / "indicators" / "snapshot" / "observations.csv"
-COLUMNS = [
-    "indicator_code",
-    "geography_code",
-    "period",
-    "value",
-    "vintage",
-    "citation",
-    "note",
-    "is_provisional",
-    "is_estimated",
-    "is_break",
-]
 
 
 @pytest.fixture(scope="module")
