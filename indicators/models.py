@@ -319,6 +319,22 @@ class ObservationRevision(models.Model):
     def __str__(self) -> str:
         return f"{self.observation}: {self.old_value} → {self.new_value}"
 
+    @classmethod
+    def of(cls, current: "Observation", *, new_value, reason: str, run=None, user=None) -> "ObservationRevision":
+        """The unsaved record of `current` as it stands, about to be replaced by `new_value`."""
+        return cls(
+            observation=current,
+            old_value=current.value,
+            new_value=new_value,
+            old_vintage=current.vintage,
+            old_origin=current.origin,
+            old_citation=current.citation,
+            old_version=current.version,
+            reason=reason,
+            replaced_by_run=run,
+            replaced_by_user=user,
+        )
+
 
 class Disagreement(models.Model):
     """A pulled figure that differs from an analyst's value; the analyst's value was kept."""

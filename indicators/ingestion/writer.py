@@ -316,7 +316,11 @@ class _Batch:
         for current in Observation.objects.select_for_update().filter(pk__in=to_revise).order_by():
             record, value = to_revise[current.pk]
             if self._tally(current, record, value, conflicts) == _REVISE:
-                revisions.append(self._revision(current, value))
+                revisions.append(
+                    ObservationRevision.of(
+                        current, new_value=value, reason=ObservationRevision.Reason.SOURCE_REVISION, run=self.run
+                    )
+                )
                 self._apply(current, record, value, now)
                 updated.append(current)
         return updated, revisions
@@ -344,19 +348,6 @@ class _Batch:
             0,
             now,
             now,
-        )
-
-    def _revision(self, current: Observation, value: Decimal) -> ObservationRevision:
-        return ObservationRevision(
-            observation=current,
-            old_value=current.value,
-            new_value=value,
-            old_vintage=current.vintage,
-            old_origin=current.origin,
-            old_citation=current.citation,
-            old_version=current.version,
-            reason=ObservationRevision.Reason.SOURCE_REVISION,
-            replaced_by_run=self.run,
         )
 
     def _apply(self, current: Observation, record: ObservationRecord, value: Decimal, now) -> None:

@@ -152,20 +152,6 @@ def indicator_data_bump(indicator: Indicator) -> None:
     Indicator.objects.filter(pk=indicator.pk).update(data_version=F("data_version") + 1)
 
 
-def revision_for(current: Observation, *, new_value: Decimal, reason: str, user) -> ObservationRevision:
-    return ObservationRevision(
-        observation=current,
-        old_value=current.value,
-        new_value=new_value,
-        old_vintage=current.vintage,
-        old_origin=current.origin,
-        old_citation=current.citation,
-        old_version=current.version,
-        reason=reason,
-        replaced_by_user=user,
-    )
-
-
 def observation_replace(current: Observation, *, value, citation, note, origin, vintage, user) -> None:
     current.value = value
     current.citation = citation
@@ -236,7 +222,9 @@ def observation_record(
         raise ObservationConflict(current)
     if current.value == value and current.citation == citation and current.note == note and current.origin == origin:
         return RecordResult(current, Outcome.UNCHANGED)
-    revision_for(current, new_value=value, reason=ObservationRevision.Reason.ANALYST_CORRECTION, user=user).save()
+    ObservationRevision.of(
+        current, new_value=value, reason=ObservationRevision.Reason.ANALYST_CORRECTION, user=user
+    ).save()
     observation_replace(current, value=value, citation=citation, note=note, origin=origin, vintage=vintage, user=user)
     current.save()
     indicator_data_bump(indicator)
@@ -251,7 +239,9 @@ def observation_revert(*, revision: ObservationRevision, user, expected_version:
         raise ObservationConflict(current)
     if current.value == revision.old_value and current.citation == (revision.old_citation or current.citation):
         raise ValidationError("The observation already holds that value; there is nothing to revert.")
-    revision_for(current, new_value=revision.old_value, reason=ObservationRevision.Reason.REVERT, user=user).save()
+    ObservationRevision.of(
+        current, new_value=revision.old_value, reason=ObservationRevision.Reason.REVERT, user=user
+    ).save()
     observation_replace(
         current,
         value=revision.old_value,

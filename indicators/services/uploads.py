@@ -19,7 +19,6 @@ from indicators.services.observations import (
     citation_clean,
     indicator_data_bump,
     observation_replace,
-    revision_for,
     value_outside_plausible_range,
     value_parse,
 )
@@ -221,7 +220,9 @@ def observations_upload_apply(
             )
             continue
         revisions.append(
-            revision_for(current, new_value=value, reason=ObservationRevision.Reason.ANALYST_CORRECTION, user=user)
+            ObservationRevision.of(
+                current, new_value=value, reason=ObservationRevision.Reason.ANALYST_CORRECTION, user=user
+            )
         )
         observation_replace(
             current,
