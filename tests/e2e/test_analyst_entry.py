@@ -65,7 +65,7 @@ def test_an_analyst_enters_a_cited_value_and_the_public_page_shows_its_provenanc
     assert (observation.value, observation.origin, observation.citation) == (Decimal("1500"), "analyst", CITATION)
 
     page.goto(live_server.url + "/indicators/test-entered-count/?view=table")
-    expect(page.locator("table.data-table")).to_contain_text("1500")
+    expect(page.locator("table.data-table")).to_contain_text("1,500")  # the public table groups thousands
     expect(page.locator("table.data-table")).to_contain_text("entered by an analyst")
     expect(page.locator("ul.citations")).to_contain_text(CITATION)
     assert "e2e-wang" not in page.content()
