@@ -9,9 +9,9 @@ from django.http import HttpResponse
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
+from config.rendering import render_page
 from indicators import exports, periods, selectors
 from tasks import progress
-from tasks.views import render_page
 
 METHOD_DOCUMENT = Path(settings.BASE_DIR) / "docs" / "progress-method.md"
 FRESHNESS_VALUES = {value.value for value in periods.Freshness}

@@ -2,22 +2,11 @@
 
 from __future__ import annotations
 
-from django.shortcuts import render
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
+from config.rendering import render_page
 from tasks import selectors
-
-
-def render_page(request, template: str, context: dict, partials: dict[str, str] | None = None):
-    """One view, two renderings: the partial an htmx request's target names, else the whole page."""
-    partial = None
-    if request.htmx and not request.htmx.history_restore_request:
-        partial = (partials or {}).get(request.htmx.target or "")
-    response = render(request, f"{template}#{partial}" if partial else template, context)
-    patch_vary_headers(response, ["HX-Request", "HX-Target"])
-    return response
 
 
 @require_GET
