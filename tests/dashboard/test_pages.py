@@ -143,7 +143,7 @@ def test_the_indicator_page_shows_source_dates_downloads_and_revisions(client, d
     html = client.get("/indicators/ind-1-1/").content.decode()
     assert "https://example.org/" in html  # the source's page
     assert "Next figure due" in html
-    assert "Last updated" in html
+    assert "Last changed in the tracker" in html
     assert "/indicators/ind-1-1/data.csv" in html
     assert "/indicators/ind-1-1/data.json" in html
     assert "Revised figures" in html
@@ -301,3 +301,15 @@ def test_an_admin_renaming_an_indicator_is_seen_in_its_cached_chart(client, data
     fragment = client.get("/indicators/ind-1-1/", headers={"HX-Request": "true", "HX-Target": "chart-panel"})
     figure_json = fragment.content.decode().split("data-figure>", 1)[1].split("</script>", 1)[0]
     assert json.loads(figure_json)["layout"]["title"]["text"] == "Renamed by an admin"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "current"),
+    [("/", "Tasks"), ("/sectors/", "Sectors"), ("/indicators/", "Indicators"), ("/sources/", "Sources")],
+)
+def test_the_navigation_marks_only_the_section_being_read(client, path, current):
+    html = client.get(path).content.decode()
+    nav = html.split('class="site-nav"', 1)[1].split("</nav>", 1)[0]
+    marked = [chunk.split("</a>")[0].rsplit(">", 1)[-1] for chunk in nav.split('aria-current="page"')[1:]]
+    assert marked == [current]
