@@ -39,20 +39,20 @@ chromium:
 		SUDO=$$(command -v sudo >/dev/null && [ "$$(id -u)" != 0 ] && echo sudo); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-lint:
+lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format:
+format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
 ## lock: re-resolve requirements.lock from pyproject.toml
-lock:
+lock: install
 	$(BIN)/uv pip compile pyproject.toml --extra dev -o requirements.lock --generate-hashes --python-version 3.11
 
 ## i18n: rebuild and compile the interface translations (the compiled catalogs are committed)
-i18n:
+i18n: install
 	DEBUG=1 $(BIN)/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var
 	DEBUG=1 $(BIN)/python manage.py compilemessages -l zh_Hans --ignore=.venv
 
