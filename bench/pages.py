@@ -126,6 +126,7 @@ def _flush_bench_redis() -> None:
 
 
 def run(repetitions: int) -> dict:
+    ensure_wrk()
     with throwaway_database("pages") as database:
         env = django_env(database, REDIS_URL=REDIS_URL)
         log("pages: building the synthetic dataset")
@@ -169,28 +170,44 @@ def _measure(server: Server, pages: dict, probes: dict, statics: dict, repetitio
             entry["not_measurable"] = f"answered HTTP {status}: the page does not exist yet"
             log(f"pages: {path} answered {status}; recorded as not yet measurable")
             continue
-        _fetch(server.url(path))  # warm the cache, as a page that anyone has visited is
-        for target, url in (("page", server.url(path)), ("static", server.url(statics[name]))):
-            if _fetch(url)[0] != 200:
-                raise RuntimeError(f"{url} did not answer 200")
-            for connections in CONCURRENCY:
-                samples = []
-                for repetition in range(repetitions):
-                    sample = _wrk(url, connections)
-                    if sample["errors"] or sample["non_2xx_3xx"]:
-                        raise RuntimeError(f"wrk saw errors on {url}: {sample}")
-                    samples.append(sample)
-                    log(
-                        f"pages: {name} {target} c={connections} run {repetition + 1}: "
-                        f"p50 {sample['p50_us'] / 1000:.1f} ms, p95 {sample['p95_us'] / 1000:.1f} ms"
-                    )
-                entry[f"{target}_c{connections}"] = {
-                    "p50_ms": median([s["p50_us"] / 1000 for s in samples]),
-                    "p95_ms": median([s["p95_us"] / 1000 for s in samples]),
-                    "requests_per_s": median([s["requests"] / (s["duration_us"] / 1e6) for s in samples]),
-                    "samples_p95_ms": [round(s["p95_us"] / 1000, 2) for s in samples],
-                }
+        status = _fetch(server.url(path))[0]  # warm the cache, as a page that anyone has visited is
+        if status != 200:
+            entry["not_measurable"] = f"answered HTTP {status} during the run"
+            log(f"pages: {path} answered {status}; recorded as not measurable")
+            continue
+        try:
+            for target, url in (("page", server.url(path)), ("static", server.url(statics[name]))):
+                for connections in CONCURRENCY:
+                    entry[f"{target}_c{connections}"] = _percentiles(name, target, url, connections, repetitions)
+        except _LoadError as exc:
+            entry["not_measurable"] = str(exc)
+            log(f"pages: {exc}; recorded as not measurable")
     return {"pages": measured}
+
+
+class _LoadError(Exception):
+    """A page that failed under load: recorded as not measurable rather than given a number."""
+
+
+def _percentiles(name: str, target: str, url: str, connections: int, repetitions: int) -> dict:
+    samples = []
+    for repetition in range(repetitions):
+        sample = _wrk(url, connections)
+        if sample["errors"] or sample["non_2xx_3xx"]:
+            raise _LoadError(
+                f"{url} failed under load: {sample['errors']} socket errors, {sample['non_2xx_3xx']} error statuses"
+            )
+        samples.append(sample)
+        log(
+            f"pages: {name} {target} c={connections} run {repetition + 1}: "
+            f"p50 {sample['p50_us'] / 1000:.1f} ms, p95 {sample['p95_us'] / 1000:.1f} ms"
+        )
+    return {
+        "p50_ms": median([s["p50_us"] / 1000 for s in samples]),
+        "p95_ms": median([s["p95_us"] / 1000 for s in samples]),
+        "requests_per_s": median([s["requests"] / (s["duration_us"] / 1e6) for s in samples]),
+        "samples_p95_ms": [round(s["p95_us"] / 1000, 2) for s in samples],
+    }
 
 
 def markdown(result: dict) -> str:
@@ -201,7 +218,7 @@ def markdown(result: dict) -> str:
     for name, entry in result["pages"].items():
         label = f"{name} (`{entry['path']}`)"
         if "not_measurable" in entry:
-            rows.append(f"| {label} | | | not yet measurable: {entry['not_measurable']} | | | | | |")
+            rows.append(f"| {label} | | | not measurable: {entry['not_measurable']} | | | | | |")
             continue
         for connections in CONCURRENCY:
             page, static = entry[f"page_c{connections}"], entry[f"static_c{connections}"]

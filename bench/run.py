@@ -37,14 +37,18 @@ def main() -> int:
         "code": _code_version(),
         "load_average_at_start": os.getloadavg(),
     }
-    sections = []
-    if args.only in (None, "ingest"):
-        report["ingest"] = ingest.run(args.repetitions)
-        sections.append("### Ingestion\n\n" + ingest.markdown(report["ingest"]))
-    if args.only in (None, "pages"):
-        pages.ensure_wrk()
-        report["pages"] = pages.run(args.repetitions)
-        sections.append("### Pages\n\n" + pages.markdown(report["pages"]))
+    sections, failures = [], []
+    benchmarks = [("ingest", "Ingestion", ingest), ("pages", "Pages", pages)]
+    for key, title, module in benchmarks:
+        if args.only not in (None, key):
+            continue
+        try:
+            report[key] = module.run(args.repetitions)
+        except Exception as exc:  # keep the other benchmark's figures; say what failed
+            failures.append(f"{title}: {type(exc).__name__}: {exc}")
+            sections.append(f"### {title}\n\nFailed: {type(exc).__name__}: {exc}")
+            continue
+        sections.append(f"### {title}\n\n" + module.markdown(report[key]))
 
     report["load_average_at_end"] = os.getloadavg()
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
@@ -62,7 +66,9 @@ def main() -> int:
     (RESULTS_DIR / f"{stamp}.md").write_text(text)
     print(text)
     log(f"raw figures: {RESULTS_DIR / stamp}.json")
-    return 0
+    for failure in failures:
+        log(f"FAILED {failure}")
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":
