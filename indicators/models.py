@@ -363,3 +363,16 @@ class Disagreement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.observation}: source {self.source_value} vs analyst {self.analyst_value}"
+
+
+class CatalogGeneration(models.Model):
+    """One row counting catalog edits (tasks, commitments, indicators, targets…) and assessments.
+
+    Every such save bumps it in the saver's transaction (see `indicators.cache_keys`); with the indicators'
+    data versions it keys the cached page fragments, so an edit in any process invalidates them.
+    """
+
+    value = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"catalog generation {self.value}"

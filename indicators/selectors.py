@@ -371,6 +371,11 @@ class IndicatorPage:
     analyst_citations: list[str]
 
 
+def indicator_get(*, code: str) -> Indicator:
+    """Just what a page's title names, for the cached page that may need nothing else."""
+    return get_object_or_404(Indicator.objects.only("pk", "code", "name_en", "name_zh"), code=code)
+
+
 def indicator_get_for_page(*, code: str) -> Indicator:
     """The indicator with what its page shows beside the chart, in four queries."""
     return get_object_or_404(
@@ -402,7 +407,12 @@ def _chart_panel_build(
     )
     with_data = tuple(code for code in names if any(code == covered for covered, _ in coverage))
     years = sorted({year for _, year in coverage})
-    selected = tuple(code for code in with_data if code in filters.geographies) or with_data
+    # The chart and its table show the geographies asked for, else the home one: the downloads hold them all.
+    selected = (
+        tuple(code for code in with_data if code in filters.geographies)
+        or tuple(code for code in with_data if code == HOME_GEOGRAPHY)
+        or with_data[:1]
+    )
     observations = Observation.objects.filter(indicator=indicator, geography__code__in=selected)
     if filters.start:
         observations = observations.filter(period__gte=datetime.date(filters.start, 1, 1))

@@ -6,11 +6,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from config.rendering import render_page
 from indicators import exports, periods, selectors
+from indicators.cache_keys import fragment_cache
 from tasks import progress
 
 METHOD_DOCUMENT = Path(settings.BASE_DIR) / "docs" / "progress-method.md"
@@ -43,8 +45,11 @@ def indicator_list(request):
 
 @require_GET
 def indicator_detail(request, code: str):
-    """One indicator: its chart or table, geographies, period range, definition, source and downloads."""
-    indicator = selectors.indicator_get_for_page(code=code)
+    """One indicator: its chart or table, geographies, period range, definition, source and downloads.
+
+    Selected lazily: on a cache hit the template never reads `page`.
+    """
+    language = get_language()
     view = request.GET.get("view", "chart")
     filters = selectors.ChartFilters(
         geographies=tuple(sorted({geo[:12] for geo in request.GET.getlist("geo") if geo})),
@@ -52,10 +57,16 @@ def indicator_detail(request, code: str):
         end=_int_or_none(request.GET.get("end", ""), 1800, 2200),
         view=view if view in VIEWS else "chart",
     )
-    page = selectors.indicator_page_get(indicator=indicator, filters=filters, language=get_language())
-    return render_page(
-        request, "indicators/indicator_detail.html", {"page": page}, partials={"chart-panel": "chart-panel"}
+    context = fragment_cache(
+        language, "indicator", code, *filters.geographies, filters.start, filters.end, filters.view
     )
+    context["indicator"] = selectors.indicator_get(code=code)
+    context["page"] = SimpleLazyObject(
+        lambda: selectors.indicator_page_get(
+            indicator=selectors.indicator_get_for_page(code=code), filters=filters, language=language
+        )
+    )
+    return render_page(request, "indicators/indicator_detail.html", context, partials={"chart-panel": "chart-panel"})
 
 
 @require_GET

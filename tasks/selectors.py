@@ -184,9 +184,12 @@ def _touches_sector(slug: str) -> Q:
     return Q(sectors__slug=slug) | Q(indicators__sectors__slug=slug)
 
 
-def task_get_for_page(*, number: int, sector_slug: str, language: str) -> TaskPage:
-    """A task, its commitments (those touching a sector, if one is chosen) and their charts, in seven queries."""
-    policy_task = get_object_or_404(Task, number=number)
+def task_get(*, number: int) -> Task:
+    return get_object_or_404(Task, number=number)
+
+
+def task_get_for_page(*, policy_task: Task, sector_slug: str, language: str) -> TaskPage:
+    """A task's commitments (those touching a sector, if one is chosen) and their charts, in six queries."""
     sectors = list(
         Sector.objects.filter(Q(commitments__task=policy_task) | Q(indicators__commitments__task=policy_task))
         .distinct()
@@ -283,13 +286,16 @@ class SectorPage:
         return [card for card in self.cards if not card.summary.latest_period]
 
 
-def sector_get_for_page(*, slug: str, language: str) -> SectorPage:
-    """A sector's commitments across all seven tasks and its indicators, in seven queries."""
-    sector = get_object_or_404(Sector, slug=slug)
+def sector_get(*, slug: str) -> Sector:
+    return get_object_or_404(Sector, slug=slug)
+
+
+def sector_get_for_page(*, sector: Sector, language: str) -> SectorPage:
+    """A sector's commitments across all seven tasks and its indicators, in six queries."""
     policy_tasks = list(Task.objects.all())
     commitments = list(
         commitments_with_latest_assessment().filter(
-            pk__in=Commitment.objects.filter(_touches_sector(slug)).values("pk")
+            pk__in=Commitment.objects.filter(_touches_sector(sector.slug)).values("pk")
         )
     )
     sector_indicators = list(sector.indicators.select_related("source").order_by("code"))

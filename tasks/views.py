@@ -1,29 +1,41 @@
-"""The policy pages: the seven tasks, one task, the sectors. Thin: parse, select, render."""
+"""The policy pages: the seven tasks, one task, the sectors. Thin: parse, select, render.
+
+The cached pages select lazily: on a cache hit their templates never read `page`, so only the version
+query (and the object the title names) runs.
+"""
 
 from __future__ import annotations
 
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from config.rendering import render_page
+from indicators.cache_keys import fragment_cache
 from tasks import selectors
 
 
 @require_GET
 def task_list(request):
     """The seven tasks at a glance: progress, a headline chart, freshness and commitments."""
-    return render_page(
-        request, "tasks/task_list.html", {"task_rows": selectors.task_list_with_progress(language=get_language())}
-    )
+    language = get_language()
+    context = fragment_cache(language, "tasks")
+    context["task_rows"] = SimpleLazyObject(lambda: selectors.task_list_with_progress(language=language))
+    return render_page(request, "tasks/task_list.html", context)
 
 
 @require_GET
 def task_detail(request, number: int):
     """One task: its text, commitments with the evidence for their statuses, and its charts."""
-    page = selectors.task_get_for_page(
-        number=number, sector_slug=request.GET.get("sector", "")[:50], language=get_language()
+    language = get_language()
+    sector_slug = request.GET.get("sector", "")[:50]
+    context = fragment_cache(language, "task", number, sector_slug)
+    policy_task = selectors.task_get(number=number)
+    context["policy_task"] = policy_task
+    context["page"] = SimpleLazyObject(
+        lambda: selectors.task_get_for_page(policy_task=policy_task, sector_slug=sector_slug, language=language)
     )
-    return render_page(request, "tasks/task_detail.html", {"page": page}, partials={"commitments": "commitments"})
+    return render_page(request, "tasks/task_detail.html", context, partials={"commitments": "commitments"})
 
 
 @require_GET
@@ -35,5 +47,9 @@ def sector_list(request):
 @require_GET
 def sector_detail(request, slug: str):
     """One sector across all seven tasks."""
-    page = selectors.sector_get_for_page(slug=slug, language=get_language())
-    return render_page(request, "tasks/sector_detail.html", {"page": page})
+    language = get_language()
+    context = fragment_cache(language, "sector", slug)
+    sector = selectors.sector_get(slug=slug)
+    context["sector"] = sector
+    context["page"] = SimpleLazyObject(lambda: selectors.sector_get_for_page(sector=sector, language=language))
+    return render_page(request, "tasks/sector_detail.html", context)
