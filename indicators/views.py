@@ -47,7 +47,7 @@ def indicator_list(request):
 def indicator_detail(request, code: str):
     """One indicator: its chart or table, geographies, period range, definition, source and downloads.
 
-    Selected lazily: on a cache hit the template never reads `page`.
+    Selected lazily: on a cache hit the template reads neither `page` nor the title's `indicator`.
     """
     language = get_language()
     view = request.GET.get("view", "chart")
@@ -60,7 +60,7 @@ def indicator_detail(request, code: str):
     context = fragment_cache(
         language, "indicator", code, *filters.geographies, filters.start, filters.end, filters.view
     )
-    context["indicator"] = selectors.indicator_get(code=code)
+    context["indicator"] = SimpleLazyObject(lambda: selectors.indicator_get(code=code))
     context["page"] = SimpleLazyObject(
         lambda: selectors.indicator_page_get(
             indicator=selectors.indicator_get_for_page(code=code), filters=filters, language=language

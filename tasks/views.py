@@ -1,7 +1,7 @@
 """The policy pages: the seven tasks, one task, the sectors. Thin: parse, select, render.
 
-The cached pages select lazily: on a cache hit their templates never read `page`, so only the version
-query (and the object the title names) runs.
+The cached pages select lazily: on a cache hit their templates read neither `page` nor the object the
+title names, so only the version query runs; an unknown object raises 404 when its title is rendered.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def task_detail(request, number: int):
     language = get_language()
     sector_slug = request.GET.get("sector", "")[:50]
     context = fragment_cache(language, "task", number, sector_slug)
-    policy_task = selectors.task_get(number=number)
+    policy_task = SimpleLazyObject(lambda: selectors.task_get(number=number))
     context["policy_task"] = policy_task
     context["page"] = SimpleLazyObject(
         lambda: selectors.task_get_for_page(policy_task=policy_task, sector_slug=sector_slug, language=language)
@@ -49,7 +49,7 @@ def sector_detail(request, slug: str):
     """One sector across all seven tasks."""
     language = get_language()
     context = fragment_cache(language, "sector", slug)
-    sector = selectors.sector_get(slug=slug)
+    sector = SimpleLazyObject(lambda: selectors.sector_get(slug=slug))
     context["sector"] = sector
     context["page"] = SimpleLazyObject(lambda: selectors.sector_get_for_page(sector=sector, language=language))
     return render_page(request, "tasks/sector_detail.html", context)

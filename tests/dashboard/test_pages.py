@@ -23,6 +23,7 @@ from tests.factories import (
 
 # Queries per page on a cold cache; the same however large the dataset. The cached pages' counts include
 # the version query that keys their fragments and, for the detail pages, the object their title names.
+# An htmx fragment does not render the title: the indicator's chart panel runs one query fewer.
 PAGES = {
     "/": 7,
     "/tasks/1/": 7,
@@ -40,7 +41,7 @@ PAGES = {
 }
 
 # The fragments' URLs that are not in PAGES run as many queries as the pages they come from.
-FRAGMENT_QUERIES = {"/indicators/?task=1": 7, "/indicators/ind-1-1/?geo=CHN&view=table": 13}
+FRAGMENT_QUERIES = {"/indicators/?task=1": 7, "/indicators/ind-1-1/?geo=CHN&view=table": 12}
 
 # Each filtered view, the htmx target its filters name, and the id the fragment starts with.
 FRAGMENTS = [
