@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.services import user_can_enter_on, user_can_revert
+from config.rendering import render_page
 from entry import selectors
 from entry.forms import (
     AssessmentForm,
@@ -117,10 +118,12 @@ def indicator_entry(request, code: str):
         "saved": saved,
         "observations": selectors.indicator_recent_observations(indicator=indicator),
     }
-    template = "entry/indicator_entry.html"
-    if request.htmx and request.htmx.target == "entry-form":
-        template += "#entry-result" if saved else "#entry-form"
-    return render(request, template, context)
+    return render_page(
+        request,
+        "entry/indicator_entry.html",
+        context,
+        partials={"entry-form": "entry-result" if saved else "entry-form"},
+    )
 
 
 def _record(request, form: ObservationForm):
@@ -352,7 +355,6 @@ def commitment_assess_view(request, code: str):
         "saved": saved,
         "assessments": selectors.commitment_assessments(commitment=commitment),
     }
-    template = "entry/commitment_assess.html"
-    if request.htmx and request.htmx.target == "assessment-panel":
-        template += "#assessment-panel"
-    return render(request, template, context)
+    return render_page(
+        request, "entry/commitment_assess.html", context, partials={"assessment-panel": "assessment-panel"}
+    )
