@@ -9,6 +9,7 @@ invalidates every process's cache without talking to it.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -19,7 +20,6 @@ from tasks.models import Assessment, Commitment, Sector, Task
 
 CATALOG_MODELS = (Task, Commitment, Assessment, Sector, Indicator, CommitmentIndicator, Target, Source, Geography)
 CATALOG_RELATIONS = (Commitment.sectors.through, Indicator.sectors.through, Indicator.geographies.through)
-FRAGMENT_SECONDS = 60 * 60 * 6
 
 
 def catalog_generation_bump() -> None:
@@ -67,4 +67,4 @@ def connect_signals() -> None:
 
 def fragment_cache(language: str, *state) -> dict:
     """The template context a page's `{% cache %}` tags read: the key and how long a fragment lives."""
-    return {"fragment_key": page_key(language, *state), "fragment_seconds": FRAGMENT_SECONDS}
+    return {"fragment_key": page_key(language, *state), "fragment_seconds": settings.PAGE_CACHE_SECONDS}

@@ -12,6 +12,7 @@ import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -31,7 +32,6 @@ from tasks import progress
 from tasks.models import Commitment, Sector, Task
 
 HOME_GEOGRAPHY = "CHN"
-CACHE_SECONDS = 60 * 60 * 6
 
 
 def localized(obj, field_name: str, language: str) -> str:
@@ -178,7 +178,7 @@ def _summaries_and_series(indicators: list[Indicator]) -> tuple[dict[int, Indica
         latest = points[-1] if points else None
         computed[keys[indicator.pk]] = (assessment, latest.period if latest else None, latest.value if latest else None)
     if computed:
-        cache.set_many(computed, CACHE_SECONDS)
+        cache.set_many(computed, settings.PAGE_CACHE_SECONDS)
     found.update(computed)
     summaries = {}
     for indicator in indicators:
@@ -262,7 +262,7 @@ def indicator_cards_get(
         for indicator in absent
     }
     if built:
-        cache.set_many(built, CACHE_SECONDS)
+        cache.set_many(built, settings.PAGE_CACHE_SECONDS)
     figures.update(built)
     return {
         indicator.pk: IndicatorCard(
@@ -538,7 +538,7 @@ def indicator_page_get(*, indicator: Indicator, filters: ChartFilters, language:
             filters=filters,
             language=language,
         )
-        cache.set(key, panel, CACHE_SECONDS)
+        cache.set(key, panel, settings.PAGE_CACHE_SECONDS)
     revisions = list(
         ObservationRevision.objects.filter(observation__indicator=indicator)
         .select_related("observation__geography")

@@ -131,13 +131,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Unset REDIS_URL: jobs run eagerly in-process and the cache is local memory.
 # Set: Redis is the Celery broker and the cache.
 REDIS_URL = env.str("REDIS_URL", default="")
+# How long a cached chart, summary or page fragment lives. Entries are keyed by the data and catalog versions,
+# so this bounds memory, not staleness.
+PAGE_CACHE_SECONDS = env.int("CACHE_TIMEOUT", default=6 * 60 * 60)
 if REDIS_URL:
     CACHES = {
         "default": {
             # Swallows connection errors so pages are served uncached while Redis is down.
             "BACKEND": "config.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
-            "TIMEOUT": env.int("CACHE_TIMEOUT", default=3600),
+            "TIMEOUT": PAGE_CACHE_SECONDS,
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
