@@ -28,6 +28,7 @@ sys.path.insert(0, str(PROJECT))
 
 from indicators.ingestion.records import SNAPSHOT_COLUMNS as COLUMNS  # noqa: E402
 from indicators.periods import check_period_start  # noqa: E402  (a pure module: no Django set-up needed)
+from scripts import published_figures  # noqa: E402
 
 WB_ISO2 = {"CHN": "CN", "USA": "US", "DEU": "DE", "JPN": "JP", "KOR": "KR", "IND": "IN", "WLD": "1W"}
 WDI_LICENCE = "licence: WDI data CC BY 4.0 (World Bank terms); the republishing repository states no licence"
@@ -75,6 +76,8 @@ def _wb_citation(series: str, geography: str) -> str:
 
 OPENNUMBERS = "wdi_china_opennumbers_ddf_extract.csv"
 FRANKENSTEIN = "wdi_china_2003-2023_frankenstein_v2025.csv"
+FRANKENSTEIN_PEERS = "wdi_comparison_economies_2003-2023_frankenstein_v2025.csv"
+OPENNUMBERS_PEERS = "wdi_comparison_opennumbers_nv_ind_manf_zs.csv"
 FRANKENSTEIN_REPO = "njf0/frankenstein (resources/wdi/<INDICATOR>.csv @ 1bd411d36562eae529e1896baf319abd34cbb3f5)"
 BULK = {
     "GB.XPD.RSDV.GD.ZS": (
@@ -95,14 +98,29 @@ BULK = {
 }
 
 
+BULK_BREAKS = {
+    ("SP.POP.SCIE.RD.P6", "CHN", "2009"): (
+        " Break in series: from 2009 China reports researchers on the OECD Frascati definition (earlier years count "
+        "all scientists and engineers in R&D), so the fall from 2008 is a change of definition, not fewer researchers."
+    ),
+}
+
+
 def wdi_opennumbers(data: Path, code: str, series: str) -> Iterator[Row]:
-    """China rows of the open-numbers DDF mirror of WDI; each indicator comes from its own mirror commit."""
-    for line in _read_csv(data / OPENNUMBERS):
-        if line["indicator_code"] != series or line["country_code"] != "CHN":
+    """Rows of the open-numbers DDF mirror of WDI; each indicator comes from its own mirror commit.
+
+    China is in one extract; the comparison economies, where the mirror holds them, in another (same file
+    and commit, so one vintage).
+    """
+    lines = [line for line in _read_csv(data / OPENNUMBERS) if line["country_code"] == "CHN"]
+    lines += _read_csv(data / OPENNUMBERS_PEERS)
+    for line in lines:
+        if line["indicator_code"] != series:
             continue
+        geography = line["country_code"]
         commit = line["source_commit"]
         year = int(line["year"])
-        is_break = series == "IT.NET.USER.ZS" and year == 2023
+        is_break = series == "IT.NET.USER.ZS" and year == 2023 and geography == "CHN"
         note = (
             f"Republished by {line['source_repo']} ({line['source_path']} @ {commit}), the Gapminder/open-numbers "
             f"DDF mirror of WDI; original publisher World Bank, World Development Indicators. Retrieval date not "
@@ -115,26 +133,33 @@ def wdi_opennumbers(data: Path, code: str, series: str) -> Iterator[Row]:
             )
         yield Row(
             code,
-            "CHN",
+            geography,
             datetime.date(year, 1, 1),
-            _published(line["value"], f"{OPENNUMBERS} {series} {year}"),
+            _published(line["value"], f"{OPENNUMBERS} {series} {geography} {year}"),
             f"WDI via open-numbers DDF mirror @{commit[:7]}",
-            _wb_citation(series, "CHN"),
+            _wb_citation(series, geography),
             note,
             is_break=is_break,
         )
 
 
 def wdi_frankenstein(data: Path, code: str, series: str) -> Iterator[Row]:
-    """China rows of a 2025 WDI API pull; UNIDO carry-forwards are flagged as estimated."""
+    """A 2025 WDI API pull: China, then the comparison economies from the same pull (one vintage)."""
+    lines = _read_csv(data / FRANKENSTEIN) + _read_csv(data / FRANKENSTEIN_PEERS)
+    for geography in COMPARISON:
+        yield from _frankenstein_series(code, series, geography, lines)
+
+
+def _frankenstein_series(code: str, series: str, geography: str, lines: list[dict[str, str]]) -> Iterator[Row]:
+    """One economy's rows; UNIDO carry-forwards are flagged as estimated, known defects named in the note."""
     lines = sorted(
-        (line for line in _read_csv(data / FRANKENSTEIN) if line["indicator_code"] == series),
+        (line for line in lines if line["indicator_code"] == series and line["country_code"] == geography),
         key=lambda line: int(line["year"]),
     )
     previous = None
     for line in lines:
         year = int(line["year"])
-        value = _published(line["value"], f"{FRANKENSTEIN} {series} {year}")
+        value = _published(line["value"], f"{FRANKENSTEIN} {series} {geography} {year}")
         carried = series == "NV.MNF.TECH.ZS.UN" and previous is not None and round(Decimal(value), 6) == previous
         previous = round(Decimal(value), 6)
         note = (
@@ -143,14 +168,22 @@ def wdi_frankenstein(data: Path, code: str, series: str) -> Iterator[Row]:
             f"2025-05 (not stated exactly). {WDI_LICENCE}."
         )
         if carried:
-            note += " Estimated: the value repeats the previous year's to six decimals; UNIDO carries it forward."
+            note += (
+                " Estimated: the value repeats the previous year's to six decimals; UNIDO has carried the "
+                "figure forward, so this share has not been re-measured since the last year that differs."
+            )
+        if series == "IC.FRM.RSDV.ZS":
+            note += (
+                " World Bank Enterprise Surveys: one survey year per economy (China's is 2012), not a yearly "
+                "series; it cannot show a trend."
+            )
         yield Row(
             code,
-            "CHN",
+            geography,
             datetime.date(year, 1, 1),
             value,
             "WDI API pull c. 2025-05 (njf0/frankenstein @1bd411d)",
-            _wb_citation(series, "CHN"),
+            _wb_citation(series, geography),
             note,
             is_estimated=carried,
         )
@@ -172,6 +205,7 @@ def wdi_bulk(data: Path, code: str, series: str, geographies: list[str]) -> Iter
         for column, raw in zip(header[4:], fields[4:], strict=False):
             if not raw.strip() or not column.isdigit():
                 continue
+            is_break = (series, fields[1], column) in BULK_BREAKS
             yield Row(
                 code,
                 fields[1],
@@ -181,7 +215,8 @@ def wdi_bulk(data: Path, code: str, series: str, geographies: list[str]) -> Iter
                 _wb_citation(series, fields[1]),
                 f"World Bank bulk-download CSV (World Development Indicators, last updated {updated}), republished "
                 f"unchanged by {repo}. Original publisher World Bank. Retrieval date not stated by the republisher; "
-                f"read at that commit. {WDI_LICENCE}.",
+                f"read at that commit. {WDI_LICENCE}.{BULK_BREAKS.get((series, fields[1], column), '')}",
+                is_break=is_break,
             )
 
 
@@ -229,6 +264,15 @@ def _akshare_month(text: str) -> datetime.date:
     return datetime.date(int(match[1]), int(match[2]), 1)
 
 
+# Months whose single-month column holds the January-February cumulative figure (it equals the year-to-date
+# column): NBS publishes no separate February figure then, so the row is left out of the single-month series.
+JANUARY_FEBRUARY_COMBINED = {
+    ("industrial-value-added-growth-monthly", datetime.date(2008, 2, 1)),
+    ("industrial-value-added-growth-monthly", datetime.date(2013, 2, 1)),
+    ("industrial-value-added-growth-monthly", datetime.date(2014, 2, 1)),
+}
+
+
 def akshare_monthly(
     data: Path, code: str, *, filename: str, period_column: str, value_column: str, function: str, original: str
 ) -> Iterator[Row]:
@@ -238,6 +282,10 @@ def akshare_monthly(
         if not line[value_column].strip():
             continue
         period = _akshare_month(line[period_column])
+        if (code, period) in JANUARY_FEBRUARY_COMBINED:
+            if line["同比增长"] != line["累计增长"]:
+                raise ValueError(f"{filename}: {period} is listed as Jan-Feb combined but its columns differ")
+            continue
         if period in seen:
             raise ValueError(f"{filename}: {period} appears twice")
         seen.add(period)
@@ -256,48 +304,62 @@ def akshare_monthly(
 
 # ---- OWID and the IEA -----------------------------------------------------------------------------------
 
-OWID_CO2 = "owid_co2_data_china_1751-2018_v2020-12.csv"
-OWID_ELECTRICITY = "owid_grapher_electricity_mix_bp_ember2022_china.csv"
 OWID_LICENCE = "licence: CC BY 4.0 as stated in the OWID README"
 
 
-def owid_co2(data: Path, code: str, column: str, original: str, first_year: int) -> Iterator[Row]:
-    """China rows of OWID's December 2020 co2-data CSV, from `first_year` on."""
-    for line in _read_csv(data / OWID_CO2):
-        year = int(line["year"])
-        if year < first_year or not line[column].strip():
-            continue
-        yield Row(
-            code,
-            "CHN",
-            datetime.date(year, 1, 1),
-            _published(line[column], f"{OWID_CO2} {column} {year}"),
-            "OWID co2-data CSV @2a6c4a2 (2020-12-09)",
-            "https://github.com/owid/co2-data",
-            f"Republished by Our World in Data (owid/co2-data, owid-co2-data.csv @ "
-            f"2a6c4a26fafc29000d1ee0deebf083d60b563c78, 2020-12-09; column {column}); original: {original}. "
-            f"December 2020 vintage; later OWID releases revise it. {OWID_LICENCE}.",
-        )
+OWID_CO2_CURRENT = "owid_co2_data_6economies_2000-2023_extract.csv"
+OWID_ENERGY_CURRENT = "owid_energy_data_solar_wind_6economies_2013-2025.csv"
+OWID_FIRST_YEAR_BREAK = {
+    OWID_CO2_CURRENT: (
+        "Break in vintage: this is the first year of the current OWID co2-data vintage used here; the December 2020 "
+        "file the snapshot held before (China only, 1960-2018) is not spliced on, and it differs (China 2018 "
+        "10,064.686 Mt there vs 10,332.992 Mt here)."
+    ),
+    OWID_ENERGY_CURRENT: (
+        "Break in vintage: this is the first year of the current OWID energy-data vintage used here; the BP & Ember "
+        "2022 grapher file the snapshot held before (1965-2021) is not spliced on, and it differs (China 2021 wind "
+        "614.18 TWh there vs 655.8 TWh here)."
+    ),
+}
+OWID_FILES = {
+    OWID_CO2_CURRENT: (
+        "OWID co2-data CSV @1476566",
+        "https://github.com/owid/co2-data",
+        "owid/co2-data, owid-co2-data.csv @ 14765664687011bbafd7bbfdd1f3d2a76c4a62af (holds figures to 2023; "
+        "commit date not verified), rows transcribed for the six catalog economies",
+    ),
+    OWID_ENERGY_CURRENT: (
+        "OWID energy-data CSV @e7897ae",
+        "https://github.com/owid/energy-data",
+        "owid/energy-data, owid-energy-data.csv @ e7897aed55b514b8d16e0a3d8f1518789ac3de31 (holds 2025 rows, so a "
+        "2026 vintage; commit date not verified), rows transcribed for the six catalog economies",
+    ),
+}
 
 
-def owid_electricity(data: Path, code: str, column: str) -> Iterator[Row]:
-    """China rows of OWID's grapher dataset 'Electricity mix from BP & EMBER (2022)'."""
-    for line in _read_csv(data / OWID_ELECTRICITY):
-        if line["Country"] != "China" or not line[column].strip():
-            continue
-        year = int(line["Year"])
+def owid_current(data: Path, code: str, filename: str, column: str, original: str) -> Iterator[Row]:
+    """The newest recorded OWID vintage, six economies; each economy's first year flags the vintage break."""
+    vintage, citation, where = OWID_FILES[filename]
+    first_year: dict[str, int] = {}
+    lines = [line for line in _read_csv(data / filename) if line[column].strip()]
+    for line in lines:
+        geography = line["iso_code"]
+        first_year[geography] = min(first_year.get(geography, 9999), int(line["year"]))
+    for line in lines:
+        geography, year = line["iso_code"], int(line["year"])
+        is_break = year == first_year[geography]
+        note = f"Republished by Our World in Data ({where}; column {column}); original: {original}. {OWID_LICENCE}."
+        if is_break:
+            note += " " + OWID_FIRST_YEAR_BREAK[filename]
         yield Row(
             code,
-            "CHN",
+            geography,
             datetime.date(year, 1, 1),
-            _published(line[column], f"{OWID_ELECTRICITY} {column} {year}"),
-            "OWID grapher 'Electricity mix from BP & EMBER (2022)' @e34747a",
-            "https://github.com/owid/energy-data",
-            f"Republished by Our World in Data (owid/energy-data, scripts/grapher/Electricity mix from BP & EMBER "
-            f"(2022).csv @ e34747aefaaffe613130e79b4a52870e51471d10, 2022-04-08; column '{column}'); original: BP "
-            f"Statistical Review of World Energy and Ember. This is an earlier OWID dataset than the energy-data CSV "
-            f"the connector pulls, so a later pull may revise these figures. {OWID_LICENCE}; BP's and Ember's own "
-            f"terms apply to their data.",
+            _published(line[column], f"{filename} {column} {geography} {year}"),
+            vintage,
+            citation,
+            note,
+            is_break=is_break,
         )
 
 
@@ -327,6 +389,30 @@ def iea_ev(data: Path, code: str, parameter: str, powertrain: str) -> Iterator[R
             f"Kaulik2004/Global-EV-Sales-Analysis-and-Prediction-ARIMA-time-series-model- (IEA Global EV Data "
             f"2024.csv @ 3c37b7dd0507d15ea2bd1dc8b970fe9ad0ce5937). {UNVERIFIED} (the IEA is understood to "
             f"publish this under CC BY 4.0; not confirmed).",
+        )
+
+
+# ---- Figures quoted from publications ------------------------------------------------------------------
+
+
+def _catalog_indicators() -> dict[str, dict]:
+    path = PROJECT / "tasks" / "catalog" / "indicators.yaml"
+    return {row["code"]: row for row in yaml.safe_load(path.read_text("utf-8"))["indicators"]}
+
+
+def published_rows(data: Path) -> Iterator[Row]:
+    """The quoted figures that fit a catalog indicator; the choice between disagreeing ones is in the note."""
+    figures, _skipped = published_figures.read_figures(data, _catalog_indicators())
+    for figure, others in published_figures.choose(figures):
+        yield Row(
+            figure.indicator_code,
+            figure.geography_code,
+            figure.period,
+            _published(figure.value, f"{published_figures.PUBLISHED} line {figure.line}"),
+            published_figures.VINTAGE,
+            figure.source["url"],
+            published_figures.provenance_note(figure, others),
+            is_estimated=figure.is_bound,
         )
 
 
@@ -395,23 +481,32 @@ def series_rows(data: Path) -> Iterator[Row]:
         "monthly release on electricity consumption, cumulative from January; unit 万千瓦时 as the republisher "
         "gives it",
     )
-    yield from owid_co2(data, "owid-co2-emissions", "co2", "Global Carbon Project and CDIAC", 1960)
-    yield from owid_co2(
-        data, "owid-co2-per-gdp", "co2_per_gdp", "Global Carbon Project and CDIAC; GDP from the Maddison Project", 1960
+    carbon = "Global Carbon Project"
+    yield from owid_current(data, "owid-co2-emissions", OWID_CO2_CURRENT, "co2", carbon)
+    yield from owid_current(
+        data, "owid-co2-per-gdp", OWID_CO2_CURRENT, "co2_per_gdp", f"{carbon}; GDP from the Maddison Project"
     )
-    yield from owid_electricity(data, "owid-solar-electricity", "Electricity from solar (TWh)")
-    yield from owid_electricity(data, "owid-wind-electricity", "Electricity from wind (TWh)")
+    electricity = "Ember and the Energy Institute Statistical Review of World Energy"
+    yield from owid_current(data, "owid-solar-electricity", OWID_ENERGY_CURRENT, "solar_electricity", electricity)
+    yield from owid_current(data, "owid-wind-electricity", OWID_ENERGY_CURRENT, "wind_electricity", electricity)
+
     yield from iea_ev(data, "ev-car-sales-share", "EV sales share", "EV")
     yield from iea_ev(data, "bev-car-sales", "EV sales", "BEV")
     yield from iea_ev(data, "phev-car-sales", "EV sales", "PHEV")
 
 
+def snapshot_rows(data: Path) -> list[Row]:
+    """The datasets' rows, then the quoted figures for series no dataset holds (one vintage per series)."""
+    rows = list(series_rows(data))
+    held = {(row.indicator_code, row.geography_code) for row in rows}
+    rows += [row for row in published_rows(data) if (row.indicator_code, row.geography_code) not in held]
+    return rows
+
+
 def check_against_catalog(rows: list[Row]) -> None:
     """Refuse rows for unknown indicators or geographies, off-frequency periods, implausible values, duplicates."""
     catalog = PROJECT / "tasks" / "catalog"
-    indicators = {
-        row["code"]: row for row in yaml.safe_load((catalog / "indicators.yaml").read_text("utf-8"))["indicators"]
-    }
+    indicators = _catalog_indicators()
     geographies = {
         row["code"] for row in yaml.safe_load((catalog / "geographies.yaml").read_text("utf-8"))["geographies"]
     }
@@ -426,7 +521,7 @@ def check_against_catalog(rows: list[Row]) -> None:
         low, high = indicator.get("plausible_min"), indicator.get("plausible_max")
         if (low is not None and value < Decimal(str(low))) or (high is not None and value > Decimal(str(high))):
             raise ValueError(f"{where}: {row.value} is outside the plausible range [{low}, {high}]")
-        if not row.vintage or len(row.vintage) > 80 or not row.citation.startswith("https://"):
+        if not row.vintage or len(row.vintage) > 80 or not row.citation.startswith(("https://", "http://")):
             raise ValueError(f"{where}: vintage or citation missing or too long")
         key = (row.indicator_code, row.geography_code, row.period)
         if key in seen:
@@ -440,7 +535,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=PROJECT / "indicators" / "snapshot" / "observations.csv")
     arguments = parser.parse_args()
     try:
-        rows = list(series_rows(arguments.data))
+        rows = snapshot_rows(arguments.data)
         check_against_catalog(rows)
     except (OSError, ValueError, KeyError, InvalidOperation) as exc:
         sys.exit(f"snapshot not written: {exc}")

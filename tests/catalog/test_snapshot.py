@@ -66,7 +66,7 @@ def test_values_are_plain_numbers_inside_the_plausible_range(snapshot_rows, indi
 
 def test_every_row_cites_its_source_vintage_and_licence(snapshot_rows):
     for row in snapshot_rows:
-        assert row["citation"].startswith("https://"), row
+        assert row["citation"].startswith(("https://", "http://")), row
         assert row["vintage"].strip() and len(row["vintage"]) <= 80, row
         assert "licence" in row["note"] and "ublish" in row["note"], row
         assert {row["is_provisional"], row["is_estimated"], row["is_break"]} <= {"0", "1"}, row
@@ -115,3 +115,120 @@ def test_iea_figures_are_all_historical_never_projections(snapshot_rows):
     assert iea_rows
     for row in iea_rows:
         assert "Historical" in categories[(row["period"][:4], row["value"])], row
+
+
+@pytest.fixture(scope="module")
+def shared_data():
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"{OUTSIDE_PROJECT}: {SHARED_DATA}")
+    return SHARED_DATA
+
+
+def _raw_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _snapshot_value(snapshot_rows, code: str, geography: str, period: str) -> str | None:
+    found = [
+        row["value"]
+        for row in snapshot_rows
+        if (row["indicator_code"], row["geography_code"], row["period"]) == (code, geography, period)
+    ]
+    return found[0] if found else None
+
+
+def test_sampled_comparison_economy_rows_match_the_raw_wdi_pull(snapshot_rows, shared_data):
+    raw = _raw_csv(shared_data / "wdi_comparison_economies_2003-2023_frankenstein_v2025.csv")
+    by_key = {(line["indicator_code"], line["country_code"], line["year"]): line["value"] for line in raw}
+    samples = [
+        ("wb-industry-value-added-share", "NV.IND.TOTL.ZS", "DEU", "2022"),
+        ("wb-high-tech-exports-share", "TX.VAL.TECH.MF.ZS", "KOR", "2022"),
+        ("wb-renewable-final-energy-share", "EG.FEC.RNEW.ZS", "IND", "2021"),
+        ("wb-fixed-broadband-subscriptions", "IT.NET.BBND.P2", "JPN", "2022"),
+    ]
+    for code, series, geography, year in samples:
+        assert _snapshot_value(snapshot_rows, code, geography, f"{year}-01-01") == by_key[(series, geography, year)]
+
+
+def test_sampled_owid_rows_come_from_the_newest_vintage(snapshot_rows, shared_data):
+    raw = _raw_csv(shared_data / "owid_co2_data_6economies_2000-2023_extract.csv")
+    china_2023 = next(line for line in raw if line["iso_code"] == "CHN" and line["year"] == "2023")
+    assert _snapshot_value(snapshot_rows, "owid-co2-emissions", "CHN", "2023-01-01") == china_2023["co2"]
+    energy = _raw_csv(shared_data / "owid_energy_data_solar_wind_6economies_2013-2025.csv")
+    usa_2024 = next(line for line in energy if line["iso_code"] == "USA" and line["year"] == "2024")
+    assert _snapshot_value(snapshot_rows, "owid-wind-electricity", "USA", "2024-01-01") == usa_2024["wind_electricity"]
+
+
+def test_a_new_owid_vintage_flags_its_first_year_as_a_break(snapshot_rows):
+    china_co2 = sorted(
+        (
+            row
+            for row in snapshot_rows
+            if row["indicator_code"] == "owid-co2-emissions" and row["geography_code"] == "CHN"
+        ),
+        key=lambda row: row["period"],
+    )
+    assert [row["is_break"] for row in china_co2[:2]] == ["1", "0"]
+    assert "not spliced" in china_co2[0]["note"]
+
+
+def test_sampled_published_figures_carry_their_sentence_and_publication(snapshot_rows, shared_data):
+    raw = _raw_csv(shared_data / "published_figures_china_2019-2024.csv")
+    software_2022 = next(
+        line for line in raw if line["indicator_code"] == "software-business-revenue" and line["period"] == "2022"
+    )
+    row = next(
+        row
+        for row in snapshot_rows
+        if row["indicator_code"] == "software-business-revenue" and row["period"] == "2022-01-01"
+    )
+    assert row["value"] == software_2022["value"]
+    assert row["citation"] == software_2022["url"]
+    assert software_2022["quote"] in row["note"] and software_2022["document"] in row["note"]
+    assert "licence: unverified" in row["note"]
+
+
+def test_a_printed_unit_is_converted_into_the_catalog_unit(snapshot_rows):
+    # MIIT printed "3.377 million" 5G base stations for end-2023; the catalog unit is 万个.
+    assert _snapshot_value(snapshot_rows, "5g-base-stations", "CHN", "2023-12-01") == "337.7"
+
+
+def test_a_bound_is_flagged_and_named_never_passed_off_as_exact(snapshot_rows):
+    srdi = [row for row in snapshot_rows if row["indicator_code"] == "srdi-smes"]
+    assert srdi and all(row["is_estimated"] == "1" and "A bound" in row["note"] for row in srdi)
+
+
+def test_disagreeing_sources_choose_the_later_publication_and_name_the_other(snapshot_rows):
+    energy_2021 = next(row for row in snapshot_rows if row["indicator_code"] == "industrial-energy-intensity-change")
+    assert energy_2021["value"] == "-5.6"
+    assert "-5.5" in energy_2021["note"] and "not used" in energy_2021["note"]
+
+
+def test_january_february_combined_months_are_not_filed_as_february(snapshot_rows):
+    februaries = {
+        row["period"] for row in snapshot_rows if row["indicator_code"] == "industrial-value-added-growth-monthly"
+    }
+    assert {"2008-02-01", "2013-02-01", "2014-02-01"}.isdisjoint(februaries)
+    year_to_date = {
+        row["period"] for row in snapshot_rows if row["indicator_code"] == "industrial-value-added-growth-ytd"
+    }
+    assert {"2008-02-01", "2013-02-01", "2014-02-01"} <= year_to_date
+
+
+def test_researchers_per_million_flags_the_2009_definition_break(snapshot_rows):
+    row = next(
+        row
+        for row in snapshot_rows
+        if (row["indicator_code"], row["geography_code"], row["period"])
+        == ("wb-researchers-per-million", "CHN", "2009-01-01")
+    )
+    assert row["is_break"] == "1" and "Frascati" in row["note"]
+
+
+def test_at_least_fifteen_indicators_hold_three_comparison_economies(snapshot_rows):
+    peers = defaultdict(set)
+    for row in snapshot_rows:
+        if row["geography_code"] not in {"CHN", "WLD"} and not row["geography_code"].startswith("CN-"):
+            peers[row["indicator_code"]].add(row["geography_code"])
+    assert len([code for code, found in peers.items() if len(found) >= 3]) >= 15

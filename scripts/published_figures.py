@@ -1,0 +1,194 @@
+"""Figures quoted from publications (published_figures_china_2019-2024.csv) as snapshot rows.
+
+Each row of the file is one figure read from one sentence of one document. A row becomes an observation only
+when its reference period fits the indicator's frequency and its printed unit converts exactly into the
+catalog unit; everything else is reported as skipped, with the reason, so the README can list it.
+
+Rules, applied in this order:
+- Approximate or planned figures ("about 30", "some 443,000", planned batch sizes) are left out.
+- A bound ("超过419万", "7万多家", "more than") is kept only where no exact figure exists for that period, and is
+  flagged as estimated with the bound named in the note.
+- Two figures for one period: the later publication wins (a final figure supersedes a preliminary one, and the
+  year-end bulletin supersedes a conference statement); on the same date, the first row of the file. The other
+  figures are named in the winner's note, never averaged.
+"""
+
+import csv
+import datetime
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+PUBLISHED = "published_figures_china_2019-2024.csv"
+VINTAGE = "Published figure (quoted; snapshot of 2026-12)"
+
+# The catalog unit, then each printed unit it is read from with the factor into the catalog unit.
+UNIT_FACTORS = {
+    "%": {"%": 1},
+    "EFLOPS": {"EFLOPS": 1, "EFlops": 1},
+    "亿元": {"亿元": 1, "billion yuan": 10, "trillion yuan": 10000, "万亿元": 10000},
+    "家": {
+        "家": 1,
+        "companies": 1,
+        "enterprises": 1,
+        "green factories": 1,
+        "万家": 10000,
+        "萬家": 10000,
+        "万多家": 10000,
+        "萬多家": 10000,
+    },
+    "万个": {"万个": 1, "million": 100},
+    "个": {"个": 1, "家": 1},
+    "万吨": {"万吨": 1, "亿吨": 10000, "億噸": 10000},
+    "套": {"套": 1, "sets": 1, "units": 1, "台(セット)": 1},
+    "万辆": {"万辆": 1},
+    "亿块": {"亿块": 1, "億塊": 1},
+    "万千瓦时": {"亿千瓦时": 10000, "億千瓦時": 10000},
+    "万台（套）": {"万台套": 1, "万臺(套)": 1},
+}
+BOUND_WORDS = ("超过", "超過", "超:", "more than", "exceeded", "多家")
+APPROXIMATE_WORDS = ("左右", "about", "planned", "some ")
+YEAR_TO_DATE = {
+    "industrial-value-added-growth-ytd",
+    "manufacturing-fixed-asset-investment-growth",
+    "soe-total-profits-ytd",
+    "secondary-industry-electricity-consumption-ytd",
+}
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure that fits its indicator, with where it was read."""
+
+    line: int
+    indicator_code: str
+    geography_code: str
+    period: datetime.date
+    value: str
+    is_bound: bool
+    source: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Skipped:
+    line: int
+    indicator_code: str
+    period: str
+    reason: str
+
+
+def _year_end(year: str) -> datetime.date:
+    return datetime.date(int(year), 1, 1)
+
+
+def reference_period(text: str, code: str, frequency: str) -> datetime.date | str:
+    """The catalog period a printed reference period describes, or why it fits none."""
+    text = text.strip()
+    year_to_date = code in YEAR_TO_DATE
+    if match := re.fullmatch(r"(\d{4})(?: list| \(year\)| \(full year\))?", text):
+        return _year_end(match[1]) if frequency == "annual" else "an annual figure; the indicator is monthly"
+    month = re.fullmatch(r"(\d{4})-(\d{2})(?: \((Jan-\w+|full year|month)\))?", text)
+    cumulative = re.fullmatch(r"(\d{4})-01/(\d{2}) \(cumulative\)", text)
+    if month and frequency == "annual":
+        if month[3] == "month":
+            return "a single month's figure; the indicator is annual"
+        if month[2] == "12":
+            return _year_end(month[1])
+        return "a count during the year, not at its end"
+    if frequency != "monthly":
+        return f"reference period {text!r} does not fit a {frequency} indicator"
+    if month and (month[3] is None or month[3] == "month"):
+        return datetime.date(int(month[1]), int(month[2]), 1) if not year_to_date else "a single month, not Jan-to-date"
+    if (month or cumulative) and year_to_date:
+        found = month or cumulative
+        return datetime.date(int(found[1]), int(found[2]), 1)
+    if month or cumulative:
+        return "a January-to-date total; the indicator is a single month"
+    return f"reference period {text!r} is not a calendar period"
+
+
+def _converted(value: str, printed_unit: str, catalog_unit: str) -> tuple[str, bool] | str:
+    """The value in the catalog unit and whether it is a bound, or why it cannot be used."""
+    if any(word in printed_unit for word in APPROXIMATE_WORDS):
+        return f"approximate or planned figure ({printed_unit})"
+    base = printed_unit.split(" (")[0].strip()
+    factor = UNIT_FACTORS.get(catalog_unit, {}).get(base)
+    if factor is None:
+        return f"printed unit {printed_unit!r} does not convert exactly into {catalog_unit}"
+    number = Decimal(value) * factor
+    is_bound = any(word in printed_unit for word in BOUND_WORDS)
+    return format(number.normalize(), "f"), is_bound
+
+
+def _publication_date(text: str) -> str:
+    match = re.search(r"\d{4}(-\d{2}(-\d{2})?)?", text)
+    return match[0] if match else ""
+
+
+def read_figures(data: Path, indicators: dict[str, dict]) -> tuple[list[Figure], list[Skipped]]:
+    """Every row of the file as a figure that fits, or as skipped with its reason."""
+    figures, skipped = [], []
+    with (data / PUBLISHED).open(encoding="utf-8", newline="") as handle:
+        for line, row in enumerate(csv.DictReader(handle), start=2):
+            code = row["indicator_code"]
+            indicator = indicators.get(code)
+            if indicator is None:
+                skipped.append(Skipped(line, code, row["period"], "no catalog indicator holds this figure yet"))
+                continue
+            period = reference_period(row["period"], code, indicator["frequency"])
+            converted = _converted(row["value"], row["unit"], indicator["unit"])
+            reason = period if isinstance(period, str) else converted if isinstance(converted, str) else ""
+            if not reason and not row["url"].startswith(("https://", "http://")):
+                reason = "the copy read has no address a reader can follow (an undisclosed GitHub file)"
+            if not reason and row["geography"] not in indicator["geographies"]:
+                reason = f"geography {row['geography']} is not one of the indicator's"
+            if reason:
+                skipped.append(Skipped(line, code, row["period"], reason))
+                continue
+            figures.append(Figure(line, code, row["geography"], period, converted[0], converted[1], row))
+    return figures, skipped
+
+
+def choose(figures: Iterable[Figure]) -> list[tuple[Figure, list[Figure]]]:
+    """One figure per indicator, geography and period, with the figures it was chosen over."""
+    groups: dict[tuple, list[Figure]] = {}
+    for figure in figures:
+        groups.setdefault((figure.indicator_code, figure.geography_code, figure.period), []).append(figure)
+    chosen = []
+    for group in groups.values():
+        exact = [figure for figure in group if not figure.is_bound] or group
+        ranked = sorted(exact, key=lambda figure: (_publication_date(figure.source["published"]), -figure.line))
+        winner = ranked[-1]
+        chosen.append((winner, [figure for figure in group if figure is not winner]))
+    return chosen
+
+
+def _describe(figure: Figure) -> str:
+    source = figure.source
+    return f"{source['value']} {source['unit']} ({source['document']}; {source['publisher']}; {source['published']})"
+
+
+def provenance_note(figure: Figure, others: list[Figure]) -> str:
+    """The note a published figure carries: sentence, document, publishers, caveat, licence, other figures."""
+    source = figure.source
+    parts = [
+        f'Published figure. Sentence: "{source["quote"]}"',
+        f"Document: {source['document']}.",
+        f"Publisher (original and republisher of the copy read): {source['publisher']};",
+        f"published {source['published']}.",
+        f"Copy read: {source['url']} ({source['read_via']}).",
+        f"Printed as: {source['value']} {source['unit']}.",
+    ]
+    if figure.is_bound:
+        parts.append("A bound, not an exact figure: the value is the bound the sentence states.")
+    if source["note"].strip():
+        parts.append(f"Caveat: {source['note'].strip()}")
+    if others:
+        listed = "; ".join(_describe(other) for other in others)
+        parts.append(
+            f"Other figures for this period, not used (the later publication and exact figures win): {listed}."
+        )
+    parts.append("licence: unverified (official statistics quoted for citation; the copy's terms were not confirmed).")
+    return " ".join(parts)
