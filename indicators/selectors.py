@@ -344,6 +344,8 @@ class TableRow:
     revised: bool
     analyst_entered: bool
     citation: str
+    note: str = ""
+    published: bool = False
 
 
 @dataclass(frozen=True)
@@ -386,6 +388,10 @@ def indicator_get_for_page(*, code: str) -> Indicator:
         ),
         code=code,
     )
+
+
+# Snapshot figures quoted from a publication carry this vintage (scripts/published_figures.py).
+PUBLISHED_FIGURE_VINTAGE = "Published figure"
 
 
 def _home_first(geographies: list[Geography]) -> list[Geography]:
@@ -440,6 +446,8 @@ def _chart_panel_build(
                 revised=observation.revision_count > 0,
                 analyst_entered=observation.origin == Observation.Origin.ANALYST,
                 citation=observation.citation,
+                note=observation.note,
+                published=observation.vintage.startswith(PUBLISHED_FIGURE_VINTAGE),
             )
         )
     target = summary.target
