@@ -18,7 +18,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from indicators import charts, periods
+from indicators import charts, periods, provenance
 from indicators.models import (
     CommitmentIndicator,
     Geography,
@@ -651,12 +651,75 @@ class Coverage:
     commitments: int
     measured_commitments: int
     commitments_with_data: int
+    empty_by_task: list[EmptyIndicators] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class EmptyIndicator:
+    """An indicator still without a figure, with what an analyst should read and when it appears."""
+
+    code: str
+    name_en: str
+    name_zh: str
+    arrival: str
+    publication: str
+    release: str
+
+
+@dataclass(frozen=True)
+class EmptyIndicators:
+    task_number: int | None
+    task_title_en: str
+    task_title_zh: str
+    indicators: tuple[EmptyIndicator, ...]
+
+
+def _empty_by_task(rows: list[dict]) -> list[EmptyIndicators]:
+    """Group the indicators without data under each task whose commitments they measure."""
+    groups: dict[int | None, tuple[str, str, dict[str, EmptyIndicator]]] = {}
+    for row in rows:
+        if row["has_data"]:
+            continue
+        number = row["commitment_links__commitment__task__number"]
+        title_en = row["commitment_links__commitment__task__title_en"] or ""
+        title_zh = row["commitment_links__commitment__task__title_zh"] or ""
+        empty = EmptyIndicator(
+            code=row["code"],
+            name_en=row["name_en"],
+            name_zh=row["name_zh"],
+            arrival=row["arrival"],
+            publication=row["publication"],
+            release=provenance.usual_release(row["frequency"], row["release_lag_days"]),
+        )
+        groups.setdefault(number, (title_en, title_zh, {}))[2][row["code"]] = empty
+    ordered = sorted(groups.items(), key=lambda item: (item[0] is None, item[0] or 0))
+    return [
+        EmptyIndicators(number, title_en, title_zh, tuple(sorted(found.values(), key=lambda empty: empty.code)))
+        for number, (title_en, title_zh, found) in ordered
+    ]
 
 
 def coverage_get() -> Coverage:
-    """How many indicators and commitments have data, in two queries."""
+    """How many indicators and commitments have data, and which indicators are empty per task, in two queries."""
     has_data = Exists(Observation.objects.filter(indicator=OuterRef("pk")))
-    indicator_counts = Indicator.objects.aggregate(total=Count("pk"), with_data=Count("pk", filter=Q(has_data)))
+    rows = list(
+        Indicator.objects.annotate(has_data=has_data)
+        .values(
+            "pk",
+            "code",
+            "name_en",
+            "name_zh",
+            "arrival",
+            "publication",
+            "frequency",
+            "release_lag_days",
+            "has_data",
+            "commitment_links__commitment__task__number",
+            "commitment_links__commitment__task__title_en",
+            "commitment_links__commitment__task__title_zh",
+        )
+        .order_by("code")
+    )
     commitment_has_data = Exists(Observation.objects.filter(indicator__commitment_links__commitment=OuterRef("pk")))
     commitment_counts = Commitment.objects.aggregate(
         total=Count("pk"),
@@ -664,11 +727,12 @@ def coverage_get() -> Coverage:
         with_data=Count("pk", filter=Q(commitment_has_data)),
     )
     return Coverage(
-        indicators=indicator_counts["total"],
-        indicators_with_data=indicator_counts["with_data"],
+        indicators=len({row["pk"] for row in rows}),
+        indicators_with_data=len({row["pk"] for row in rows if row["has_data"]}),
         commitments=commitment_counts["total"],
         measured_commitments=commitment_counts["measured"],
         commitments_with_data=commitment_counts["with_data"],
+        empty_by_task=_empty_by_task(rows),
     )
 
 

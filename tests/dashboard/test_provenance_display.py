@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from indicators.models import Indicator, Observation
 from indicators.provenance import usual_release
-from tests.factories import GeographyFactory, IndicatorFactory, ObservationFactory
+from tests.factories import CommitmentIndicatorFactory, GeographyFactory, IndicatorFactory, ObservationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -66,3 +66,20 @@ def test_one_figure_hides_the_empty_notice():
     indicator = IndicatorFactory(arrival=Indicator.Arrival.ANALYST, source_series_code="", publication="A bulletin")
     ObservationFactory(indicator=indicator, geography=GeographyFactory(code="CHN"), period=datetime.date(2023, 1, 1))
     assert "An analyst should read" not in _table_view(indicator).content.decode()
+
+
+def test_the_method_page_lists_empty_indicators_under_their_task(client):
+    link = CommitmentIndicatorFactory(
+        indicator=IndicatorFactory(
+            name_en="Little giant enterprises",
+            arrival=Indicator.Arrival.ANALYST,
+            source_series_code="",
+            publication="MIIT list of little giant enterprises",
+        )
+    )
+    ObservationFactory(indicator=IndicatorFactory(name_en="Figure holder"), geography=GeographyFactory(code="CHN"))
+    html = client.get("/method/").content.decode()
+    assert f"{link.commitment.task.number}. {link.commitment.task.title_en}" in html
+    assert "Little giant enterprises" in html and "MIIT list of little giant enterprises" in html
+    assert "Figure holder" not in html
+    assert "<strong>1</strong> of 2 indicators have data" in html
