@@ -232,3 +232,13 @@ def test_at_least_fifteen_indicators_hold_three_comparison_economies(snapshot_ro
         if row["geography_code"] not in {"CHN", "WLD"} and not row["geography_code"].startswith("CN-"):
             peers[row["indicator_code"]].add(row["geography_code"])
     assert len([code for code, found in peers.items() if len(found) >= 3]) >= 15
+
+
+def test_a_government_work_report_review_figure_cites_its_clause(snapshot_rows):
+    row = next(
+        row
+        for row in snapshot_rows
+        if (row["indicator_code"], row["period"]) == ("manufacturing-fixed-asset-investment-growth", "2024-12-01")
+    )
+    assert row["value"] == "9.2" and "制造业投资增长9.2%。" in row["note"]
+    assert "zh.wikisource.org" in row["citation"] and "Government Work Report" in row["note"]
