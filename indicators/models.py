@@ -229,6 +229,19 @@ class IngestRun(models.Model):
     skipped_reasons = models.JSONField(default=list, blank=True)
     error = models.TextField(blank=True)
     attempt = models.PositiveSmallIntegerField(default=1)
+    worker = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text=_("host:pid of the process running it; tells a dead run from a waiting one."),
+    )
+    fetched_urls = models.JSONField(
+        default=list, blank=True, help_text=_("The URLs actually requested (a mirror's, when one is configured).")
+    )
+    retry_after_capped_from = models.FloatField(
+        null=True,
+        blank=True,
+        help_text=_("The Retry-After (s) asked for when it exceeded HTTP_RETRY_AFTER_MAX_SECONDS and was capped."),
+    )
 
     class Meta:
         ordering = ["-started_at"]
@@ -270,6 +283,11 @@ class Observation(models.Model):
     citation = models.TextField(help_text=_("The source URL or document reference for this figure."))
     note = models.TextField(blank=True, help_text=_("Caveats: republisher, licence, retrieval date."))
     revision_count = models.PositiveIntegerField(default=0)
+    withdrawn_by_source_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=_("When the source stopped publishing this figure (now null); kept in history."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -296,6 +314,7 @@ class ObservationRevision(models.Model):
         SOURCE_REVISION = "source_revision", _("The source revised the figure")
         ANALYST_CORRECTION = "analyst_correction", _("An analyst corrected the figure")
         REVERT = "revert", _("An admin reverted a change")
+        SOURCE_WITHDRAWAL = "source_withdrawal", _("The source withdrew the figure")
 
     observation = models.ForeignKey(Observation, on_delete=models.CASCADE, related_name="revisions")
     old_value = models.DecimalField(max_digits=24, decimal_places=6)
@@ -304,6 +323,9 @@ class ObservationRevision(models.Model):
     old_origin = models.CharField(max_length=10, choices=Observation.Origin.choices)
     old_citation = models.TextField(blank=True)
     old_version = models.PositiveIntegerField()
+    old_is_provisional = models.BooleanField(default=False)
+    old_is_estimated = models.BooleanField(default=False)
+    old_is_break = models.BooleanField(default=False)
     reason = models.CharField(max_length=20, choices=Reason.choices)
     replaced_at = models.DateTimeField(auto_now_add=True)
     replaced_by_run = models.ForeignKey(
@@ -319,6 +341,11 @@ class ObservationRevision(models.Model):
     def __str__(self) -> str:
         return f"{self.observation}: {self.old_value} → {self.new_value}"
 
+    @property
+    def only_flags_changed(self) -> bool:
+        """The value stayed; only a provisional, estimated or break flag changed."""
+        return self.old_value == self.new_value and self.reason != self.Reason.SOURCE_WITHDRAWAL
+
     @classmethod
     def of(cls, current: "Observation", *, new_value, reason: str, run=None, user=None) -> "ObservationRevision":
         """The unsaved record of `current` as it stands, about to be replaced by `new_value`."""
@@ -330,6 +357,9 @@ class ObservationRevision(models.Model):
             old_origin=current.origin,
             old_citation=current.citation,
             old_version=current.version,
+            old_is_provisional=current.is_provisional,
+            old_is_estimated=current.is_estimated,
+            old_is_break=current.is_break,
             reason=reason,
             replaced_by_run=run,
             replaced_by_user=user,

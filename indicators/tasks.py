@@ -3,14 +3,20 @@
 import logging
 
 from celery import shared_task
-from django.conf import settings
+from django.db import DatabaseError
+
+from indicators.ingestion.retries import RetryPolicy
 
 logger = logging.getLogger(__name__)
 
 
-@shared_task(name="indicators.refresh_indicator", bind=True, max_retries=settings.HTTP_MAX_RETRIES)
+@shared_task(name="indicators.refresh_indicator", bind=True, **RetryPolicy.from_settings().task_options())
 def refresh_indicator(self, indicator_id: int, trigger: str = "schedule") -> str:
-    """Pull one indicator's series; safe to run twice. Transient faults retry with backoff and jitter."""
+    """Pull one indicator's series; safe to run twice.
+
+    Transient faults are retried by Celery (autoretry_for, backoff with jitter, bounded); a 429's Retry-After,
+    which Celery's backoff cannot know, sets the countdown here, capped by the same policy.
+    """
     from indicators.ingestion import service
     from indicators.ingestion.errors import PermanentFetchError, RetryableFetchError
     from indicators.models import Indicator
@@ -18,16 +24,22 @@ def refresh_indicator(self, indicator_id: int, trigger: str = "schedule") -> str
     try:
         run = service.refresh_indicator(indicator_id=indicator_id, trigger=trigger, attempt=self.request.retries + 1)
     except RetryableFetchError as exc:
-        # Automatic backoff ignores Retry-After, so the countdown is computed here.
-        raise self.retry(
-            exc=exc, countdown=service.retry_delay(retries=self.request.retries, retry_after=exc.retry_after)
-        ) from exc
+        if exc.retry_after is None:
+            raise  # autoretry_for takes it
+        countdown = service.retry_delay(retries=self.request.retries, retry_after=exc.retry_after)
+        raise self.retry(exc=exc, countdown=countdown) from exc
     except PermanentFetchError:
         # Recorded in the run with its reason; a retry cannot fix it.
         return "failed"
     except Indicator.DoesNotExist:
         logger.warning("indicator %s was deleted before its refresh ran", indicator_id)
         return "missing"
+    except DatabaseError:
+        raise
+    except Exception:
+        # A defect, not a fault of the source: the run records it; retrying would repeat it.
+        logger.exception("refresh of indicator %s failed unexpectedly", indicator_id)
+        return "failed"
     return run.outcome
 
 

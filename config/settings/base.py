@@ -160,10 +160,6 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
-# Must exceed the hard time limit, or Redis re-delivers jobs that are still running.
-CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
-}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TASK_SEND_SENT_EVENT = True
@@ -180,9 +176,24 @@ HTTP_MAX_RETRIES = env.int("HTTP_MAX_RETRIES", default=5)
 # Retry waits grow 2**n seconds from HTTP_RETRY_BACKOFF_SECONDS with full jitter, capped; a 429's Retry-After wins.
 HTTP_RETRY_BACKOFF_SECONDS = env.float("HTTP_RETRY_BACKOFF_SECONDS", default=10.0)
 HTTP_RETRY_BACKOFF_MAX_SECONDS = env.float("HTTP_RETRY_BACKOFF_MAX_SECONDS", default=600.0)
+# A longer Retry-After is cut to this (the run says so): a job held past the visibility timeout is re-delivered.
+HTTP_RETRY_AFTER_MAX_SECONDS = env.float("HTTP_RETRY_AFTER_MAX_SECONDS", default=600.0)
+# The whole of one request, body included: a server dripping bytes cannot hold a page past it.
+HTTP_DEADLINE_SECONDS = env.float("HTTP_DEADLINE_SECONDS", default=120.0)
 WORLDBANK_PER_PAGE = env.int("WORLDBANK_PER_PAGE", default=1000)
 # Rows the writer compares and writes per round trip; memory stays flat whatever the series' length.
 INGEST_CHUNK_SIZE = env.int("INGEST_CHUNK_SIZE", default=2000)
+# Redis re-delivers a job left unacknowledged this long: it must exceed the longest a job is held (its retry wait,
+# backoff or capped Retry-After, plus the hard time limit), yet every second of it delays recovery from a killed
+# worker. The default is exactly that plus a minute; Kombu's sweep for such jobs runs every 10 s (README, Recovery).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int(
+        "CELERY_VISIBILITY_TIMEOUT",
+        default=int(max(HTTP_RETRY_BACKOFF_MAX_SECONDS, HTTP_RETRY_AFTER_MAX_SECONDS)) + CELERY_TASK_TIME_LIMIT + 60,
+    ),
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
+}
 
 # --- Authentication ---------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

@@ -3,7 +3,7 @@
 import email.utils
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 
 import httpx
@@ -14,13 +14,30 @@ from indicators.ingestion.errors import PermanentFetchError, RetryableFetchError
 USER_AGENT = "NewIndustrializationTracker/1.0 (+public statistics tracker; httpx)"
 
 
-def make_client() -> httpx.Client:
-    """A client with the configured timeout and an honest user agent."""
+def make_client(on_request: Callable[[str], None] | None = None) -> httpx.Client:
+    """A client with the configured timeout and an honest user agent; `on_request` hears every URL it fetches."""
+    hooks = {"request": [lambda request: on_request(str(request.url))]} if on_request else {}
     return httpx.Client(
         timeout=httpx.Timeout(settings.HTTP_TIMEOUT_SECONDS),
         headers={"User-Agent": USER_AGENT, "Accept": "application/json, text/csv;q=0.9, */*;q=0.1"},
         follow_redirects=True,
+        event_hooks=hooks,
     )
+
+
+class _Deadline:
+    """The total time one request may take, body included (HTTP_TIMEOUT_SECONDS bounds each read only)."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.seconds = settings.HTTP_DEADLINE_SECONDS
+        self.ends = time.monotonic() + self.seconds
+
+    def check(self) -> None:
+        if time.monotonic() > self.ends:
+            raise RetryableFetchError(
+                f"{self.url} did not finish within the {self.seconds:g} s deadline (HTTP_DEADLINE_SECONDS)"
+            )
 
 
 def parse_retry_after(value: str | None) -> float | None:
@@ -57,12 +74,17 @@ def _transport_error(url: str, exc: httpx.TransportError) -> RetryableFetchError
 
 def get_json(client: httpx.Client, url: str, params: dict[str, str | int]) -> object:
     """GET a JSON body, numbers read as Decimal so no figure passes through a float."""
+    deadline = _Deadline(url)
     try:
-        response = client.get(url, params=params)
+        with client.stream("GET", url, params=params) as response:
+            raise_for_status(response)
+            parts = []
+            for chunk in response.iter_bytes():
+                parts.append(chunk)
+                deadline.check()
     except httpx.TransportError as exc:
         raise _transport_error(url, exc) from exc
-    raise_for_status(response)
-    body = response.content
+    body = b"".join(parts)
     if not body.strip():
         raise PermanentFetchError(f"{response.url} answered with an empty body")
     try:
@@ -73,12 +95,14 @@ def get_json(client: httpx.Client, url: str, params: dict[str, str | int]) -> ob
 
 def stream_text_lines(client: httpx.Client, url: str) -> Iterator[str]:
     """GET a text body line by line without holding it; a last line with no line break means it was cut off."""
+    deadline = _Deadline(url)
     try:
         with client.stream("GET", url) as response:
             raise_for_status(response)
             pending = ""
             seen_any = False
             for chunk in response.iter_text():
+                deadline.check()
                 seen_any = seen_any or bool(chunk)
                 pending += chunk
                 *lines, pending = pending.split("\n")

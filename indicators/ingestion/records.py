@@ -43,7 +43,14 @@ class ObservationRecord:
 
 @dataclass(frozen=True, slots=True)
 class SkippedRecord:
-    """A place in the source's reply that holds no figure (a null, an absent flag), so the run can count it."""
+    """A place in the source's reply that holds no figure (a null, an absent flag), so the run can count it.
+
+    `withdrawn` says the source publishes the key (`geography_code`, `period`) as null: a figure stored from an
+    earlier pull there has been withdrawn by the source.
+    """
 
     reason: str
     where: str
+    geography_code: str | None = None
+    period: datetime.date | None = None
+    withdrawn: bool = False

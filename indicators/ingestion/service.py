@@ -1,17 +1,16 @@
 """Refresh workflows shared by the Celery jobs and the foreground command."""
 
 import logging
-import random
 import time
 from collections.abc import Callable
 
-from django.conf import settings
 from django.db import transaction
 
 from indicators.ingestion import runs
 from indicators.ingestion.connectors import get_fetch
 from indicators.ingestion.errors import FetchError, PermanentFetchError, RetryableFetchError
 from indicators.ingestion.http import make_client
+from indicators.ingestion.retries import RetryPolicy
 from indicators.ingestion.writer import write_observations
 from indicators.models import Indicator, IngestRun, Observation, Source
 
@@ -28,11 +27,8 @@ def describe(exc: BaseException) -> str:
 
 
 def retry_delay(*, retries: int, retry_after: float | None = None) -> float:
-    """Seconds before the next attempt: the publisher's Retry-After, else capped exponential backoff, full jitter."""
-    if retry_after is not None:
-        return retry_after
-    ceiling = min(settings.HTTP_RETRY_BACKOFF_MAX_SECONDS, settings.HTTP_RETRY_BACKOFF_SECONDS * 2**retries)
-    return random.uniform(0, ceiling)
+    """Seconds before the next attempt, as the retry policy says: Retry-After (capped), else Celery's backoff."""
+    return RetryPolicy.from_settings().delay(retries=retries, retry_after=retry_after)
 
 
 def pullable_indicators(source_key: str | None = None):
@@ -50,6 +46,7 @@ def refresh_indicator(*, indicator_id: int, trigger: str, attempt: int = 1) -> I
     """
     indicator = Indicator.objects.select_related("source").get(pk=indicator_id)
     run = runs.open_run(source=indicator.source, indicator=indicator, trigger=trigger, attempt=attempt)
+    fetched: list[str] = []
     try:
         if indicator.arrival != Indicator.Arrival.API:
             raise PermanentFetchError(f"indicator {indicator.code} is entered by analysts, not pulled")
@@ -60,28 +57,44 @@ def refresh_indicator(*, indicator_id: int, trigger: str, attempt: int = 1) -> I
                 f"manage.py refresh_indicators --indicator {indicator.code}"
             )
         fetch = get_fetch(indicator.source.connector)
-        with make_client() as client:
+        with make_client(on_request=fetched.append) as client:
             result = write_observations(
                 indicator=indicator, records=fetch(indicator, client), run=run, origin=Observation.Origin.API
             )
     except Exception as exc:
-        runs.fail(run, describe(exc))
+        _record_failure(run, exc, fetched)
         logger.warning("refresh of %s failed (attempt %s): %s", indicator.code, attempt, describe(exc))
         raise
-    runs.succeed(run, result)
+    runs.succeed(run, result, fetched_urls=fetched)
     logger.info("refreshed %s: %s", indicator.code, result.summary())
     return run
 
 
+def _record_failure(run: IngestRun, exc: Exception, fetched: list[str]) -> None:
+    """Fail the run with its reason; a Retry-After the policy cuts short is recorded as asked and as waited."""
+    policy = RetryPolicy.from_settings()
+    retry_after = getattr(exc, "retry_after", None)
+    error = describe(exc)
+    capped_from = None
+    if isinstance(exc, RetryableFetchError) and policy.is_capped(retry_after):
+        capped_from = retry_after
+        error += (
+            f" (Retry-After {retry_after:g} s capped to {policy.retry_after_max_seconds:g} s, "
+            "HTTP_RETRY_AFTER_MAX_SECONDS)"
+        )
+    runs.fail(run, error, fetched_urls=fetched, retry_after_capped_from=capped_from)
+
+
 def refresh_indicator_now(*, indicator_id: int, trigger: str, sleep: Callable[[float], None] = time.sleep) -> IngestRun:
-    """Refresh in the foreground with the jobs' retry policy: bounded attempts, backoff, Retry-After honoured."""
-    for retries in range(settings.HTTP_MAX_RETRIES + 1):
+    """Refresh in the foreground with the jobs' retry policy: bounded attempts, backoff, Retry-After capped."""
+    policy = RetryPolicy.from_settings()
+    for retries in range(policy.max_retries + 1):
         try:
             return refresh_indicator(indicator_id=indicator_id, trigger=trigger, attempt=retries + 1)
         except RetryableFetchError as exc:
-            if retries == settings.HTTP_MAX_RETRIES:
+            if retries == policy.max_retries:
                 raise
-            sleep(retry_delay(retries=retries, retry_after=exc.retry_after))
+            sleep(policy.delay(retries=retries, retry_after=exc.retry_after))
     raise AssertionError("unreachable: the loop returns or raises")
 
 

@@ -32,6 +32,7 @@ _LOCK_NAMESPACE = 7301  # first key of the PostgreSQL advisory locks ingestion t
 _UNCHANGED, _REVISE = "unchanged", "revise"
 _ANALYST_KEPT = "an analyst's value is kept"
 _PULL_KEPT = "a value pulled from the API is newer than the snapshot"
+_WITHDRAWN = "withdrawn by the source (now null): kept in history and marked withdrawn"
 _NEW_FIELDS = [
     "indicator",
     "geography",
@@ -62,6 +63,7 @@ _UPDATED_FIELDS = [
     "ingest_run",
     "version",
     "revision_count",
+    "withdrawn_by_source_at",
     "updated_at",
 ]
 
@@ -77,6 +79,7 @@ class _Stored(NamedTuple):
     is_provisional: bool
     is_estimated: bool
     is_break: bool
+    withdrawn_by_source_at: datetime.datetime | None
 
 
 @dataclass
@@ -87,11 +90,12 @@ class WriteResult:
     revised: int = 0
     unchanged: int = 0
     skipped: int = 0
+    withdrawn: int = 0
     reasons: dict[str, list] = field(default_factory=dict)
 
     @property
     def changed(self) -> int:
-        return self.created + self.revised
+        return self.created + self.revised + self.withdrawn
 
     def skip(self, reason: str, where: str) -> None:
         self.skipped += 1
@@ -190,6 +194,7 @@ class _Batch:
         self.result = WriteResult()
         self.unit = normalise_unit(indicator.unit)
         self.checked_periods: set = set()  # a series has few distinct periods; each is checked once
+        self.nulls: dict[tuple[int, object], SkippedRecord] = {}  # the chunk's keys the source now gives as null
         self.geographies: dict[str, int] = {}
         self.geography_codes: dict[int, str] = {}
         for pk, code, iso3 in Geography.objects.values_list("pk", "code", "iso3"):
@@ -202,9 +207,10 @@ class _Batch:
         """Check every record of the chunk before any of it is written; returns them keyed by (geography, period)."""
         indicator, valid = self.indicator, {}
         low, high = indicator.plausible_min, indicator.plausible_max
+        self.nulls = {}
         for record in chunk:
             if isinstance(record, SkippedRecord):
-                self.result.skip(record.reason, record.where)
+                self._null_or_skip(record)
                 continue
             if not isinstance(record, ObservationRecord):
                 raise PermanentFetchError(f"the connector produced {type(record).__name__}, not a record")
@@ -244,21 +250,31 @@ class _Batch:
             valid[key] = (record, value)
         return valid
 
+    def _null_or_skip(self, record: SkippedRecord) -> None:
+        """A null at a known key may withdraw a pulled figure (decided in write); anything else is a skip."""
+        geography_id = self.geographies.get(record.geography_code or "")
+        if record.withdrawn and self.origin == Origin.API and geography_id is not None:
+            self.nulls[(geography_id, record.period)] = record
+        else:
+            self.result.skip(record.reason, record.where)
+
     def _label(self, record: ObservationRecord) -> str:
         return f"{record.geography_code} {format_period(record.period, self.indicator.frequency)}"
 
     def write(self, valid: dict) -> None:
         """Compare the chunk with the stored figures (one light query), then write only what differs."""
-        if not valid:
+        nulls, self.nulls = self.nulls, {}
+        if not valid and not nulls:
             return
+        keys = valid.keys() | nulls.keys()
         stored = {
             (row.geography_id, row.period): row
             for row in map(
                 _Stored._make,
                 Observation.objects.filter(
                     indicator=self.indicator,
-                    geography_id__in={geography_id for geography_id, _ in valid},
-                    period__in={period for _, period in valid},
+                    geography_id__in={geography_id for geography_id, _ in keys},
+                    period__in={period for _, period in keys},
                 )
                 .order_by()  # the model's ordering would join and sort two tables for nothing
                 .values_list(*_Stored._fields),
@@ -273,14 +289,45 @@ class _Batch:
             elif self._tally(current, record, value, conflicts) == _REVISE:
                 to_revise[current.pk] = (record, value)
         updated, revisions = self._revise(to_revise, conflicts)
+        withdrawn = self._withdraw(self._to_withdraw(nulls, stored), revisions, now)
         chunk_size = settings.INGEST_CHUNK_SIZE
         _insert_new(created)
         ObservationRevision.objects.bulk_create(revisions, batch_size=chunk_size)
-        _update_revised(updated)
+        _update_revised(updated + withdrawn)
         if conflicts:
             Disagreement.objects.bulk_create(self._disagreements(conflicts), batch_size=chunk_size)
         self.result.created += len(created)
         self.result.revised += len(updated)
+        self.result.withdrawn += len(withdrawn)
+
+    def _to_withdraw(self, nulls: dict, stored: dict) -> list[int]:
+        """Pulled figures the source now gives as null; other nulls are counted as skips."""
+        pks = []
+        for key, record in nulls.items():
+            current = stored.get(key)
+            if current is not None and current.origin == Origin.API and current.withdrawn_by_source_at is None:
+                pks.append(current.pk)
+                self.result.skip(_WITHDRAWN, record.where)
+            else:
+                self.result.skip(record.reason, record.where)
+        return pks
+
+    def _withdraw(self, pks: list[int], revisions: list, now) -> list[Observation]:
+        """Mark the figures withdrawn: the value stays, in history and on the row, but is no longer current."""
+        withdrawn = []
+        for current in Observation.objects.select_for_update().filter(pk__in=pks, origin=Origin.API).order_by():
+            revisions.append(
+                ObservationRevision.of(
+                    current, new_value=current.value, reason=ObservationRevision.Reason.SOURCE_WITHDRAWAL, run=self.run
+                )
+            )
+            current.withdrawn_by_source_at = now
+            current.ingest_run = self.run
+            current.version += 1
+            current.revision_count += 1
+            current.updated_at = now
+            withdrawn.append(current)
+        return withdrawn
 
     def _verdict(self, current, record: ObservationRecord, value: Decimal) -> str:
         """What a stored figure (an Observation or its compared columns) becomes when this record arrives."""
@@ -288,12 +335,12 @@ class _Batch:
             if current.value == value:
                 return _UNCHANGED
             return _ANALYST_KEPT if current.origin == Origin.ANALYST else _PULL_KEPT
-        same = (current.value, current.is_provisional, current.is_estimated, current.is_break) == (
-            value,
-            record.is_provisional,
-            record.is_estimated,
-            record.is_break,
-        )  # a new vintage label alone is no change
+        same = current.withdrawn_by_source_at is None and (
+            current.value,
+            current.is_provisional,
+            current.is_estimated,
+            current.is_break,
+        ) == (value, record.is_provisional, record.is_estimated, record.is_break)  # a new vintage alone is no change
         return _UNCHANGED if same else _REVISE
 
     def _tally(self, current, record: ObservationRecord, value: Decimal, conflicts: dict) -> str:
@@ -358,6 +405,7 @@ class _Batch:
         current.is_provisional = record.is_provisional
         current.is_estimated = record.is_estimated
         current.is_break = record.is_break
+        current.withdrawn_by_source_at = None  # published again
         current.origin = self.origin
         current.ingest_run = self.run
         current.version += 1

@@ -28,8 +28,12 @@ def split_series_code(series_code: str) -> tuple[str, str]:
     return dataset, column
 
 
-def dataset_url(dataset: str) -> str:
-    return f"{settings.OWID_BASE_URL.rstrip('/')}/{dataset}/master/owid-{dataset}.csv"
+# The publisher's own address, cited whatever mirror OWID_BASE_URL points at (the run keeps the fetched URL).
+CANONICAL_BASE_URL = "https://raw.githubusercontent.com/owid"
+
+
+def dataset_url(dataset: str, base: str | None = None) -> str:
+    return f"{(base or settings.OWID_BASE_URL).rstrip('/')}/{dataset}/master/owid-{dataset}.csv"
 
 
 def parse_rows(
@@ -69,7 +73,7 @@ def parse_rows(
             period=datetime.date(int(year), 1, 1),
             value=value,
             vintage=f"OWID {dataset}, retrieved {retrieved.isoformat()}",
-            citation=f"Our World in Data, {dataset}, column {column} ({url})",
+            citation=f"Our World in Data, {dataset}, column {column} ({dataset_url(dataset, CANONICAL_BASE_URL)})",
         )
 
 

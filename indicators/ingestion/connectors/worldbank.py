@@ -8,7 +8,7 @@ Reply shape: `[{"page", "pages", "per_page", "total", "sourceid", "lastupdated"}
 import datetime
 import re
 from collections.abc import Iterator
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 import httpx
 from django.conf import settings
@@ -28,8 +28,24 @@ _UNIT_IN_NAME = re.compile(r"\(([^()]*)\)\s*$")
 _ESTIMATED, _PROVISIONAL = "E", "P"
 
 
-def series_url(series_code: str, countries: list[str]) -> str:
-    return f"{settings.WORLDBANK_API_URL.rstrip('/')}/country/{';'.join(countries)}/indicator/{series_code}"
+# The publisher's own address, cited whatever mirror WORLDBANK_API_URL points at (the run keeps the fetched URL).
+CANONICAL_API_URL = "https://api.worldbank.org/v2"
+
+
+def series_url(series_code: str, countries: list[str], base: str | None = None) -> str:
+    base = (base or settings.WORLDBANK_API_URL).rstrip("/")
+    return f"{base}/country/{';'.join(countries)}/indicator/{series_code}"
+
+
+def _number(value: object) -> Decimal | None:
+    """The value as a Decimal, or None when the API gives text that is no number ("", "..")."""
+    if isinstance(value, Decimal):
+        return value
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
 
 
 def parse_date(text: str, frequency: str) -> datetime.date:
@@ -92,18 +108,38 @@ def parse_page(
         period = parse_date(str(row.get("date") or ""), frequency)
         value = row.get("value")
         if value is None:
-            records.append(SkippedRecord("the World Bank publishes no value (null)", f"{iso3} {row.get('date')}"))
+            records.append(
+                SkippedRecord(
+                    "the World Bank publishes no value (null)",
+                    f"{iso3} {row.get('date')}",
+                    geography_code=iso3,
+                    period=period,
+                    withdrawn=True,
+                )
+            )
             continue
         if isinstance(value, bool) or not isinstance(value, int | Decimal | str):
             raise PermanentFetchError(f"{url}: {where} value {value!r} is not a number")
+        number = _number(value)
+        if number is None:
+            records.append(
+                SkippedRecord(
+                    "the World Bank gives a value that is not a number",
+                    f"{series_code} {iso3} {row.get('date')}: {value!r}",
+                )
+            )
+            continue
         status = str(row.get("obs_status") or "")
         records.append(
             ObservationRecord(
                 geography_code=iso3,
                 period=period,
-                value=Decimal(str(value)) if not isinstance(value, Decimal) else value,
+                value=number,
                 vintage=vintage,
-                citation=f"World Bank, World Development Indicators, {series_code}: {series_url(series_code, [iso3])}",
+                citation=(
+                    f"World Bank, World Development Indicators, {series_code}: "
+                    f"{series_url(series_code, [iso3], CANONICAL_API_URL)}"
+                ),
                 note=f"obs_status {status}" if status not in ("", _ESTIMATED, _PROVISIONAL) else "",
                 is_estimated=status == _ESTIMATED,
                 is_provisional=status == _PROVISIONAL,
