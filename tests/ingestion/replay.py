@@ -24,6 +24,7 @@ class Reply:
     hold: threading.Event | None = None  # answer only once the test sets it
     close_after: int | None = None  # announce the whole body, send this many bytes, close: a dropped connection
     content_type: str = "application/json;charset=utf-8"
+    drip: tuple[int, float] | None = None  # (bytes, seconds): send the body that many bytes at a time, this far apart
 
 
 @dataclass
@@ -92,8 +93,11 @@ class ReplayServer:
                 handler.send_header(name, value)
             handler.end_headers()
             body = reply.body if reply.close_after is None else reply.body[: reply.close_after]
-            handler.wfile.write(body)
-            handler.wfile.flush()
+            size, pause = reply.drip or (len(body) or 1, 0.0)
+            for start in range(0, len(body), size):
+                handler.wfile.write(body[start : start + size])
+                handler.wfile.flush()
+                time.sleep(pause)
         except (BrokenPipeError, ConnectionResetError):
             return
         if reply.close_after is not None:
