@@ -138,7 +138,9 @@ def _home_series(indicator_ids: list[int]) -> dict[int, Series]:
     """The home geography's figures of these indicators, oldest first, in one query."""
     series: dict[int, list[progress.Point]] = {indicator_id: [] for indicator_id in indicator_ids}
     rows = (
-        Observation.objects.filter(indicator_id__in=indicator_ids, geography__code=HOME_GEOGRAPHY)
+        Observation.objects.filter(
+            indicator_id__in=indicator_ids, geography__code=HOME_GEOGRAPHY, withdrawn_by_source_at__isnull=True
+        )
         .order_by("indicator_id", "period")
         .values_list("indicator_id", "period", "value")
     )
@@ -419,7 +421,9 @@ def _chart_panel_build(
         or tuple(code for code in with_data if code == HOME_GEOGRAPHY)
         or with_data[:1]
     )
-    observations = Observation.objects.filter(indicator=indicator, geography__code__in=selected)
+    observations = Observation.objects.filter(
+        indicator=indicator, geography__code__in=selected, withdrawn_by_source_at__isnull=True
+    )
     if filters.start:
         observations = observations.filter(period__gte=datetime.date(filters.start, 1, 1))
     if filters.end:
