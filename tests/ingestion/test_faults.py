@@ -107,13 +107,13 @@ def test_a_5xx_then_success_is_retried_by_the_job(loaded, replay):
 def test_retries_are_bounded(loaded, replay, settings):
     case, indicator, before = loaded
     settings.HTTP_MAX_RETRIES = 2
-    refresh_indicator_job.max_retries = 2
+    configured, refresh_indicator_job.max_retries = refresh_indicator_job.max_retries, 2
     fault(replay, case, Reply(status=502, body=b"Bad Gateway"))
     try:
         with pytest.raises(RetryableFetchError, match="502"):
             run_job(indicator.pk, "schedule").get()
     finally:
-        refresh_indicator_job.max_retries = settings.HTTP_MAX_RETRIES
+        refresh_indicator_job.max_retries = configured
     assert list(IngestRun.objects.filter(trigger="schedule").values_list("attempt", flat=True).order_by("pk")) == [
         1,
         2,
