@@ -334,6 +334,36 @@ class ChartFilters:
     end: int | None = None
     view: str = "chart"
 
+    @classmethod
+    def from_form(cls, data: dict) -> ChartFilters:
+        """The filters from a SeriesFilterForm's cleaned data, in one order so cache keys do not multiply."""
+        return cls(
+            geographies=tuple(sorted(set(data.get("geo") or ()))),
+            start=data.get("start"),
+            end=data.get("end"),
+            view=data.get("view") or "chart",
+        )
+
+    def observations(self, queryset: QuerySet[Observation]) -> QuerySet[Observation]:
+        """Only the published figures of these geographies and years (all of them when unset)."""
+        queryset = queryset.filter(withdrawn_by_source_at__isnull=True)
+        if self.geographies:
+            queryset = queryset.filter(geography__code__in=self.geographies)
+        if self.start:
+            queryset = queryset.filter(period__gte=datetime.date(self.start, 1, 1))
+        if self.end:
+            queryset = queryset.filter(period__lt=datetime.date(self.end + 1, 1, 1))
+        return queryset
+
+
+def indicator_geography_codes(*, code: str) -> list[str]:
+    """The geographies an indicator's filters accept: its own and the home one, in one query."""
+    return list(
+        Geography.objects.filter(Q(indicators__code=code) | Q(code=HOME_GEOGRAPHY))
+        .values_list("code", flat=True)
+        .distinct()
+    )
+
 
 @dataclass(frozen=True)
 class TableRow:
@@ -411,7 +441,9 @@ def _chart_panel_build(
 ) -> ChartPanel:
     names = {geography.code: localized(geography, "name", language) for geography in geographies}
     coverage = set(
-        Observation.objects.filter(indicator=indicator).values_list("geography__code", "period__year").distinct()
+        Observation.objects.filter(indicator=indicator, withdrawn_by_source_at__isnull=True)
+        .values_list("geography__code", "period__year")
+        .distinct()
     )
     with_data = tuple(code for code in names if any(code == covered for covered, _ in coverage))
     years = sorted({year for _, year in coverage})
@@ -601,10 +633,11 @@ class ExportRow:
     note: str
 
 
-def indicator_export_rows(*, indicator: Indicator) -> list[ExportRow]:
-    """Every current figure of the indicator, in one query; never who entered it."""
+def indicator_export_rows(*, indicator: Indicator, filters: ChartFilters | None = None) -> list[ExportRow]:
+    """The indicator's published figures the filters select, in one query; never who entered it."""
     rows = (
-        Observation.objects.filter(indicator=indicator)
+        (filters or ChartFilters())
+        .observations(Observation.objects.filter(indicator=indicator))
         .order_by("geography__position", "geography__code", "period")
         .values_list(
             "geography__code",

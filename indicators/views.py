@@ -5,34 +5,34 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from config.rendering import render_page
-from indicators import exports, periods, selectors
+from indicators import exports, selectors
 from indicators.cache_keys import fragment_cache
+from indicators.forms import IndicatorListFilterForm, SeriesFilterForm
 from tasks import progress
 
 METHOD_DOCUMENT = Path(settings.BASE_DIR) / "docs" / "progress-method.md"
-FRESHNESS_VALUES = {value.value for value in periods.Freshness}
-VIEWS = ("chart", "table")
 
 
-def _int_or_none(text: str, low: int, high: int) -> int | None:
-    return int(text) if text.isdigit() and low <= int(text) <= high else None
+def _series_form(request, code: str) -> SeriesFilterForm:
+    """The series filters, with the indicator's geographies read only when `geo` is given."""
+    return SeriesFilterForm(request.GET, geographies=lambda: selectors.indicator_geography_codes(code=code))
 
 
 @require_GET
 def indicator_list(request):
     """Every indicator, filtered by task, sector, source and freshness."""
-    freshness = request.GET.get("freshness", "")
+    data = IndicatorListFilterForm(request.GET).valid_data()
     filters = selectors.IndicatorFilters(
-        task=_int_or_none(request.GET.get("task", ""), 1, 7),
-        sector=request.GET.get("sector", "")[:50],
-        source=request.GET.get("source", "")[:40],
-        freshness=freshness if freshness in FRESHNESS_VALUES else "",
+        task=data.get("task"),
+        sector=data.get("sector", ""),
+        source=data.get("source", ""),
+        freshness=data.get("freshness", ""),
     )
     page = selectors.indicator_list_get(filters=filters, language=get_language())
     return render_page(
@@ -50,13 +50,7 @@ def indicator_detail(request, code: str):
     Selected lazily: on a cache hit the template reads neither `page` nor the title's `indicator`.
     """
     language = get_language()
-    view = request.GET.get("view", "chart")
-    filters = selectors.ChartFilters(
-        geographies=tuple(sorted({geo[:12] for geo in request.GET.getlist("geo") if geo})),
-        start=_int_or_none(request.GET.get("start", ""), 1800, 2200),
-        end=_int_or_none(request.GET.get("end", ""), 1800, 2200),
-        view=view if view in VIEWS else "chart",
-    )
+    filters = selectors.ChartFilters.from_form(_series_form(request, code).valid_data())
     context = fragment_cache(
         language, "indicator", code, *filters.geographies, filters.start, filters.end, filters.view
     )
@@ -69,10 +63,14 @@ def indicator_detail(request, code: str):
     return render_page(request, "indicators/indicator_detail.html", context, partials={"chart-panel": "chart-panel"})
 
 
-def _download(code: str, build, content_type: str, extension: str) -> HttpResponse:
-    """Every figure of one indicator as a file, with its provenance."""
+def _download(request, code: str, build, content_type: str, extension: str) -> HttpResponse:
+    """The figures the filters select (all of them without filters), with their provenance; 400 on a bad filter."""
+    form = _series_form(request, code)
+    if not form.is_valid():
+        return JsonResponse({"errors": form.errors}, status=400)
+    filters = selectors.ChartFilters.from_form(form.cleaned_data)
     indicator = selectors.indicator_get_for_download(code=code)
-    body = build(indicator=indicator, rows=selectors.indicator_export_rows(indicator=indicator))
+    body = build(indicator=indicator, rows=selectors.indicator_export_rows(indicator=indicator, filters=filters))
     response = HttpResponse(body, content_type=f"{content_type}; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{indicator.code}.{extension}"'
     return response
@@ -80,12 +78,12 @@ def _download(code: str, build, content_type: str, extension: str) -> HttpRespon
 
 @require_GET
 def indicator_data_csv(request, code: str):
-    return _download(code, exports.indicator_csv, "text/csv", "csv")
+    return _download(request, code, exports.indicator_csv, "text/csv", "csv")
 
 
 @require_GET
 def indicator_data_json(request, code: str):
-    return _download(code, exports.indicator_json, "application/json", "json")
+    return _download(request, code, exports.indicator_json, "application/json", "json")
 
 
 @require_GET
