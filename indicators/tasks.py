@@ -14,8 +14,9 @@ logger = logging.getLogger(__name__)
 def refresh_indicator(self, indicator_id: int, trigger: str = "schedule") -> str:
     """Pull one indicator's series; safe to run twice.
 
-    Transient faults are retried by Celery (autoretry_for, backoff with jitter, bounded); a 429's Retry-After,
-    which Celery's backoff cannot know, sets the countdown here, capped by the same policy.
+    Transient faults, a lost database connection included, are retried by Celery (autoretry_for, backoff with
+    jitter, bounded); a 429's Retry-After, which Celery's backoff cannot know, sets the countdown here, capped by
+    the same policy.
     """
     from indicators.ingestion import service
     from indicators.ingestion.errors import PermanentFetchError, RetryableFetchError
@@ -35,7 +36,7 @@ def refresh_indicator(self, indicator_id: int, trigger: str = "schedule") -> str
         logger.warning("indicator %s was deleted before its refresh ran", indicator_id)
         return "missing"
     except DatabaseError:
-        raise
+        raise  # a lost connection is retried by autoretry_for; any other database error is a failed job
     except Exception:
         # A defect, not a fault of the source: the run records it; retrying would repeat it.
         logger.exception("refresh of indicator %s failed unexpectedly", indicator_id)

@@ -2,15 +2,20 @@
 
 Backoff is Celery's own (2ⁿ × the first wait, full jitter, capped); a 429's Retry-After replaces it, but never
 beyond HTTP_RETRY_AFTER_MAX_SECONDS, which stays under the broker's visibility timeout so Redis does not
-re-deliver a job that is only waiting.
+re-deliver a job that is only waiting. A lost database connection (PostgreSQL restarted or failing over) is
+transient too: the job retries on a fresh connection.
 """
 
 from dataclasses import dataclass
 
 from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 
 from indicators.ingestion.errors import RetryableFetchError
+
+# Raised when the database goes away under a job; Celery's Django fixup reopens the connection before the retry.
+DATABASE_FAULTS = (OperationalError, InterfaceError)
 
 
 @dataclass(frozen=True)
@@ -32,7 +37,7 @@ class RetryPolicy:
     def task_options(self) -> dict:
         """Options for @shared_task: Celery retries transient faults itself, bounded, with jittered backoff."""
         return {
-            "autoretry_for": (RetryableFetchError,),
+            "autoretry_for": (RetryableFetchError, *DATABASE_FAULTS),
             "retry_backoff": self.backoff_seconds,
             "retry_backoff_max": int(self.backoff_max_seconds),
             "retry_jitter": True,

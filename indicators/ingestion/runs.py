@@ -7,9 +7,10 @@ only when the process that ran it is gone; a run still waiting for the indicator
 import datetime
 import os
 import socket
+import time
 
 from django.conf import settings
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.db.models import BooleanField, Expression, F, Func
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
@@ -26,6 +27,8 @@ POISON_THRESHOLD = 3
 # First key of the session advisory lock a run holds while its process lives (PostgreSQL); the second is its id.
 _ALIVE_NAMESPACE = 7302
 _MAX_FETCHED_URLS = 50
+# Closing a run after a lost connection: tries 1 s, 2 s and 4 s apart, enough for a PostgreSQL restart.
+_RECORD_ATTEMPTS = 4
 
 
 def this_worker() -> str:
@@ -117,6 +120,24 @@ def _distinct(urls: list[str]) -> list[str]:
     return list(dict.fromkeys(urls))[:_MAX_FETCHED_URLS]
 
 
+def _save_outcome(run: IngestRun, fields: list[str]) -> None:
+    """Save the run's outcome on a live connection, reconnecting a few times if the database went away.
+
+    Without this a job whose connection died with a PostgreSQL restart left its run 'running' for good.
+    Inside an outer transaction (tests, a caller's atomic block) the connection is not ours to replace.
+    """
+    for attempt in range(_RECORD_ATTEMPTS):
+        if not connection.in_atomic_block:
+            connection.close_if_unusable_or_obsolete()
+        try:
+            run.save(update_fields=fields)
+            return
+        except (OperationalError, InterfaceError):
+            if attempt == _RECORD_ATTEMPTS - 1 or connection.in_atomic_block:
+                raise
+            time.sleep(2**attempt)
+
+
 def succeed(run: IngestRun, result, *, fetched_urls: list[str] = ()) -> IngestRun:
     run.outcome = IngestRun.Outcome.SUCCESS
     run.error = ""  # a run wrongly closed as abandoned while it waited has now finished
@@ -127,8 +148,9 @@ def succeed(run: IngestRun, result, *, fetched_urls: list[str] = ()) -> IngestRu
     run.skipped_reasons = result.skipped_reasons()
     run.fetched_urls = _distinct(list(fetched_urls))
     run.finished_at = timezone.now()
-    run.save(
-        update_fields=[
+    _save_outcome(
+        run,
+        [
             "outcome",
             "error",
             "rows_created",
@@ -138,7 +160,7 @@ def succeed(run: IngestRun, result, *, fetched_urls: list[str] = ()) -> IngestRu
             "skipped_reasons",
             "fetched_urls",
             "finished_at",
-        ]
+        ],
     )
     _release(run)
     return run
@@ -152,6 +174,6 @@ def fail(
     run.fetched_urls = _distinct(list(fetched_urls))
     run.retry_after_capped_from = retry_after_capped_from
     run.finished_at = timezone.now()
-    run.save(update_fields=["outcome", "error", "fetched_urls", "retry_after_capped_from", "finished_at"])
+    _save_outcome(run, ["outcome", "error", "fetched_urls", "retry_after_capped_from", "finished_at"])
     _release(run)
     return run

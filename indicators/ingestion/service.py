@@ -4,13 +4,13 @@ import logging
 import time
 from collections.abc import Callable
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
 from indicators.ingestion import runs
 from indicators.ingestion.connectors import get_fetch
 from indicators.ingestion.errors import FetchError, PermanentFetchError, RetryableFetchError
 from indicators.ingestion.http import make_client
-from indicators.ingestion.retries import RetryPolicy
+from indicators.ingestion.retries import DATABASE_FAULTS, RetryPolicy
 from indicators.ingestion.writer import write_observations
 from indicators.models import Indicator, IngestRun, Observation, Source
 
@@ -23,6 +23,8 @@ def describe(exc: BaseException) -> str:
     if isinstance(exc, FetchError):
         kind = "Retryable fault" if isinstance(exc, RetryableFetchError) else "Permanent fault"
         return f"{kind}: {exc}"
+    if isinstance(exc, DATABASE_FAULTS):
+        return f"Database unavailable (the job retries): {type(exc).__name__}: {exc}"
     return f"Unexpected error: {type(exc).__name__}: {exc}"
 
 
@@ -62,7 +64,11 @@ def refresh_indicator(*, indicator_id: int, trigger: str, attempt: int = 1) -> I
                 indicator=indicator, records=fetch(indicator, client), run=run, origin=Observation.Origin.API
             )
     except Exception as exc:
-        _record_failure(run, exc, fetched)
+        try:
+            _record_failure(run, exc, fetched)
+        except DatabaseError:
+            # Still down after the reconnects: the next attempt closes this run as abandoned.
+            logger.exception("run %s of %s could not be recorded as failed", run.pk, indicator.code)
         logger.warning("refresh of %s failed (attempt %s): %s", indicator.code, attempt, describe(exc))
         raise
     runs.succeed(run, result, fetched_urls=fetched)

@@ -9,7 +9,7 @@ import time
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.urls import reverse
 
 from indicators.ingestion import runs, service
@@ -262,7 +262,7 @@ def test_an_analysts_figure_is_never_withdrawn_by_a_null(indicator):
 def test_the_job_retries_through_celerys_autoretry_with_backoff_and_jitter(settings):
     policy = RetryPolicy.from_settings()
 
-    assert refresh_indicator_job.autoretry_for == (RetryableFetchError,)
+    assert refresh_indicator_job.autoretry_for == (RetryableFetchError, OperationalError, InterfaceError)
     assert refresh_indicator_job.retry_jitter is True
     assert refresh_indicator_job.retry_backoff == policy.backoff_seconds
     assert refresh_indicator_job.max_retries == policy.max_retries
@@ -285,3 +285,45 @@ def test_the_default_visibility_timeout_fits_the_job_limits():
     values = _settings({**PROD, "REDIS_URL": "redis://127.0.0.1:6379/3"})
     longest_hold = max(600, 600) + values["TIME_LIMIT"]  # backoff cap, Retry-After cap, hard limit (defaults)
     assert longest_hold < values["VISIBILITY_TIMEOUT"] <= longest_hold + 120
+
+
+# The load-and-fault run: a job in flight when PostgreSQL restarts is recorded failed and retried.
+def test_a_job_whose_database_connection_drops_records_the_run_failed_and_retries(replay, worldbank_rd, monkeypatch):
+    serve(replay, Reply(body=wb_body([("CHN", "2022", "2.4945")])))
+    writes = []
+
+    def connection_lost_once(**kwargs):
+        writes.append(kwargs["run"].pk)
+        if len(writes) == 1:
+            raise OperationalError("server closed the connection unexpectedly")
+        return write_observations(**kwargs)
+
+    monkeypatch.setattr(service, "write_observations", connection_lost_once)
+    monkeypatch.setitem(refresh_indicator_job.app.conf, "task_eager_propagates", False)  # keep it, as a worker does
+
+    assert refresh_indicator_job.apply(args=[worldbank_rd.pk, "schedule"]).get() == IngestRun.Outcome.SUCCESS
+
+    lost, retried = IngestRun.objects.filter(indicator=worldbank_rd).order_by("pk")
+    assert (lost.outcome, lost.attempt, lost.finished_at is not None) == (IngestRun.Outcome.FAILED, 1, True)
+    assert lost.error.startswith("Database unavailable (the job retries): OperationalError")
+    assert (retried.outcome, retried.attempt) == (IngestRun.Outcome.SUCCESS, 2)
+
+
+@pytest.mark.django_db(transaction=True)  # outside a test transaction, as on a worker, so it may reconnect
+def test_closing_a_run_reconnects_when_the_first_save_finds_the_database_gone(indicator, monkeypatch):
+    run = IngestRunFactory(source=indicator.source, indicator=indicator)
+    saves, original_save = [], IngestRun.save
+
+    def gone_once(self, *args, **kwargs):
+        saves.append(kwargs.get("update_fields"))
+        if len(saves) == 1:
+            raise InterfaceError("connection already closed")
+        return original_save(self, *args, **kwargs)
+
+    monkeypatch.setattr(IngestRun, "save", gone_once)
+    monkeypatch.setattr(runs.time, "sleep", lambda seconds: None)
+
+    runs.fail(run, "Retryable fault: HTTP 503")
+
+    run.refresh_from_db()
+    assert (len(saves), run.outcome, run.error) == (2, IngestRun.Outcome.FAILED, "Retryable fault: HTTP 503")
