@@ -1,4 +1,4 @@
-"""Downloads of an indicator's figures as CSV and JSON.
+"""Downloads of an indicator's figures as CSV and JSON, and of everything published as one zip.
 
 The CSV is safe to open in a spreadsheet: a text cell that begins with =, +, -, @, tab or carriage
 return is prefixed with an apostrophe so it is read as text, not run as a formula. The value column is
@@ -8,11 +8,14 @@ a number we format ourselves, so a negative figure stays a number.
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import json
+import zipfile
+from decimal import Decimal
 
-from indicators.models import Indicator
-from indicators.selectors import ExportRow
+from indicators.models import Indicator, Source
+from indicators.selectors import BulkTable, ExportRow
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = [
@@ -112,3 +115,67 @@ def indicator_json(*, indicator: Indicator, rows: list[ExportRow]) -> str:
         ],
     }
     return json.dumps(document, ensure_ascii=False, indent=2)
+
+
+def _bulk_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, datetime.datetime):
+        return value.astimezone(datetime.UTC).isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, list | dict):
+        return spreadsheet_safe(json.dumps(value, ensure_ascii=False))
+    if isinstance(value, int):
+        return str(value)
+    return spreadsheet_safe(str(value))
+
+
+def _table_csv(table: BulkTable) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([column.name for column in table.columns])
+    writer.writerows([_bulk_cell(value) for value in row] for row in table.rows())
+    return buffer.getvalue()
+
+
+def _markdown_cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def bulk_readme(*, tables: list[BulkTable], sources: list[Source]) -> str:
+    """The README of the bulk zip: every table's columns, and each source's licence and attribution."""
+    lines = [
+        "# New Industrialization Tracker: everything published",
+        "",
+        "One CSV per table (UTF-8, comma-separated, CRLF line ends). A text cell that a spreadsheet would",
+        "run as a formula starts with an apostrophe. Figures keep their source's licence: see Licences.",
+        "",
+    ]
+    for table in tables:
+        lines += [f"## {table.name}.csv", "", table.description, "", "| column | meaning |", "| --- | --- |"]
+        lines += [f"| {column.name} | {_markdown_cell(column.description)} |" for column in table.columns]
+        lines.append("")
+    lines += ["## Licences", "", "| source | publisher | licence | attribution |", "| --- | --- | --- | --- |"]
+    lines += [
+        "| "
+        + " | ".join(
+            _markdown_cell(text) for text in (source.key, source.publisher, source.licence, source.attribution)
+        )
+        + " |"
+        for source in sources
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def bulk_zip(*, tables: list[BulkTable], sources: list[Source]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("README.md", bulk_readme(tables=tables, sources=sources))
+        for table in tables:
+            archive.writestr(f"{table.name}.csv", _table_csv(table))
+    return buffer.getvalue()

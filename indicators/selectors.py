@@ -17,8 +17,10 @@ from django.core.cache import cache
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from indicators import charts, periods, provenance
+from indicators.cache_keys import site_version
 from indicators.models import (
     CommitmentIndicator,
     Geography,
@@ -29,7 +31,7 @@ from indicators.models import (
     Target,
 )
 from tasks import progress
-from tasks.models import Commitment, Sector, Task
+from tasks.models import Assessment, Commitment, Sector, Task
 
 HOME_GEOGRAPHY = "CHN"
 
@@ -404,6 +406,13 @@ class IndicatorPage:
     filters: ChartFilters
     analyst_citations: list[str]
 
+    @property
+    def visible_data_query(self) -> str:
+        """The downloads' query string for just the figures on screen: the charted geographies and years."""
+        params = [("geo", code) for code in self.panel.selected_geographies]
+        params += [(name, year) for name, year in (("start", self.filters.start), ("end", self.filters.end)) if year]
+        return urlencode(params)
+
 
 def indicator_get(*, code: str) -> Indicator:
     """Just what a page's title names, for the cached page that may need nothing else."""
@@ -775,3 +784,187 @@ def coverage_get() -> Coverage:
 
 def indicator_get_for_download(*, code: str) -> Indicator:
     return get_object_or_404(Indicator.objects.select_related("source"), code=code)
+
+
+# --- the bulk download --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BulkColumn:
+    name: str
+    path: str
+    description: str
+
+
+@dataclass(frozen=True)
+class BulkTable:
+    """One CSV of the bulk download: what it holds, its columns and the query that fills them."""
+
+    name: str
+    description: str
+    columns: tuple[BulkColumn, ...]
+    queryset: QuerySet
+
+    def rows(self) -> list[tuple]:
+        return list(self.queryset.values_list(*(column.path for column in self.columns)))
+
+
+def _columns(*specs: tuple[str, str, str]) -> tuple[BulkColumn, ...]:
+    return tuple(BulkColumn(*spec) for spec in specs)
+
+
+def bulk_tables() -> list[BulkTable]:
+    """Everything published, a table per kind; never who entered a figure, never a withdrawn one."""
+    return [
+        BulkTable(
+            "sources",
+            "Publishers of the figures, with the licence and attribution each asks for.",
+            _columns(
+                ("key", "key", "The source's short name, used in indicators.csv."),
+                ("publisher", "publisher", "Who publishes it."),
+                ("name", "name", "The publication or database."),
+                ("url", "url", "Where it is published."),
+                ("licence", "licence", "The licence of its figures ('unverified' where not yet checked)."),
+                ("attribution", "attribution", "The attribution the publisher asks for."),
+            ),
+            Source.objects.order_by("key"),
+        ),
+        BulkTable(
+            "geographies",
+            "China, the economies it is compared with, and regions of China.",
+            _columns(
+                ("code", "code", "The tracker's code (ISO3 where one exists)."),
+                ("iso3", "iso3", "ISO 3166-1 alpha-3 code, if any."),
+                ("name_en", "name_en", "English name."),
+                ("name_zh", "name_zh", "Chinese name."),
+                ("kind", "kind", "country, aggregate or region."),
+            ),
+            Geography.objects.order_by("position", "code"),
+        ),
+        BulkTable(
+            "tasks",
+            "The article's seven key tasks.",
+            _columns(
+                ("number", "number", "The task's number, 1 to 7."),
+                ("title_en", "title_en", "English title."),
+                ("title_zh", "title_zh", "Chinese title."),
+            ),
+            Task.objects.order_by("number"),
+        ),
+        BulkTable(
+            "commitments",
+            "The commitments each task makes.",
+            _columns(
+                ("code", "code", "Task number, dot, position: 1.1."),
+                ("task", "task__number", "The task's number."),
+                ("title_en", "title_en", "English title."),
+                ("title_zh", "title_zh", "Chinese title."),
+                ("kind", "kind", "How progress on it is judged."),
+                ("article_quote", "article_quote", "The sentence of the article it comes from."),
+            ),
+            Commitment.objects.order_by("code"),
+        ),
+        BulkTable(
+            "assessments",
+            "Analysts' assessments of commitments, newest last.",
+            _columns(
+                ("commitment", "commitment__code", "The commitment's code."),
+                ("status", "status", "The assessed status."),
+                ("assessed_on", "assessed_on", "The date of the assessment (YYYY-MM-DD)."),
+                ("note", "note", "The reasoning."),
+                ("evidence_links", "evidence_links", "The evidence, as a JSON list of URLs."),
+            ),
+            Assessment.objects.order_by("commitment__code", "assessed_on", "pk"),
+        ),
+        *_data_tables(),
+    ]
+
+
+def _data_tables() -> list[BulkTable]:
+    return [
+        BulkTable(
+            "indicators",
+            "What each indicator measures, its unit and its source.",
+            _columns(
+                ("code", "code", "The indicator's code, used in the other tables."),
+                ("name_en", "name_en", "English name."),
+                ("name_zh", "name_zh", "Chinese name."),
+                ("definition", "definition", "What it measures."),
+                ("unit", "unit", "The unit, as the source publishes it."),
+                ("scale", "scale", "The power of ten the unit is multiplied by."),
+                ("frequency", "frequency", "annual, quarterly or monthly."),
+                ("aggregation", "aggregation", "level, ytd (year to date), index or rate."),
+                ("direction", "direction", "increase, decrease or stable: the desired direction."),
+                ("source", "source__key", "The source's key (sources.csv)."),
+                ("source_series_code", "source_series_code", "The series' code at the source."),
+                ("arrival", "arrival", "api (pulled from the source) or analyst (entered from a publication)."),
+            ),
+            Indicator.objects.order_by("code"),
+        ),
+        BulkTable(
+            "observations",
+            "Every published figure (figures the source withdrew are left out).",
+            _columns(
+                ("indicator", "indicator__code", "The indicator's code (indicators.csv)."),
+                ("geography", "geography__code", "The geography's code (geographies.csv)."),
+                ("period", "period", "The first day of the period the figure describes (YYYY-MM-DD)."),
+                ("value", "value", "The figure, in the indicator's unit."),
+                ("provisional", "is_provisional", "yes if the source marks it provisional."),
+                ("estimated", "is_estimated", "yes if the source marks it estimated."),
+                ("series_break", "is_break", "yes if a break in series begins at this period."),
+                ("times_revised", "revision_count", "How many times the figure was replaced."),
+                ("origin", "origin", "api, snapshot (bundled published figures) or analyst."),
+                ("vintage", "vintage", "The source's release the figure comes from."),
+                ("citation", "citation", "The source URL or document reference."),
+                ("note", "note", "Caveats."),
+            ),
+            Observation.objects.filter(withdrawn_by_source_at__isnull=True).order_by(
+                "indicator__code", "geography__position", "geography__code", "period"
+            ),
+        ),
+        BulkTable(
+            "revisions",
+            "Values that were replaced, oldest first.",
+            _columns(
+                ("indicator", "observation__indicator__code", "The indicator's code."),
+                ("geography", "observation__geography__code", "The geography's code."),
+                ("period", "observation__period", "The period's first day (YYYY-MM-DD)."),
+                ("old_value", "old_value", "The value before."),
+                ("new_value", "new_value", "The value after."),
+                ("reason", "reason", "source_revision, analyst_correction, revert or source_withdrawal."),
+                ("replaced_at", "replaced_at", "When it was replaced (UTC)."),
+            ),
+            ObservationRevision.objects.order_by("replaced_at", "pk"),
+        ),
+        BulkTable(
+            "targets",
+            "Targets official documents set, quoting the clause.",
+            _columns(
+                ("indicator", "indicator__code", "The indicator's code."),
+                ("geography", "geography__code", "The geography's code."),
+                ("kind", "kind", "level, percent_change or band."),
+                ("value", "value", "The level; the percentage change; the band's low end."),
+                ("value_high", "value_high", "The band's high end."),
+                ("base_year", "base_year", "The base year of a percentage change."),
+                ("target_year", "target_year", "The year the target is for."),
+                ("document_title", "document_title", "The document that sets it."),
+                ("document_issuer", "document_issuer", "Who issued the document."),
+                ("document_date", "document_date", "The document's date (YYYY-MM-DD)."),
+                ("document_url", "document_url", "Where the document is published."),
+                ("clause_quote", "clause_quote", "The clause, quoted."),
+            ),
+            Target.objects.order_by("indicator__code", "target_year", "pk"),
+        ),
+    ]
+
+
+def bulk_download_get() -> bytes:
+    """The zip of everything published, built once per data and catalog version."""
+    from indicators import exports  # exports formats selectors' rows: imported here to avoid a cycle
+
+    key = f"bulk-zip:{site_version()}"
+    body = cache.get(key)
+    if body is None:
+        body = exports.bulk_zip(tables=bulk_tables(), sources=list(Source.objects.order_by("key")))
+        cache.set(key, body, settings.PAGE_CACHE_SECONDS)
+    return body

@@ -87,6 +87,14 @@ def indicator_data_json(request, code: str):
 
 
 @require_GET
+def bulk_download(request):
+    """Everything published in one zip: a CSV per table and a README of the columns and licences."""
+    response = HttpResponse(selectors.bulk_download_get(), content_type="application/zip")
+    response["Content-Disposition"] = 'attachment; filename="new-industrialization-tracker.zip"'
+    return response
+
+
+@require_GET
 def source_list(request):
     """Each source, its licence and the attribution it asks for."""
     return render_page(request, "indicators/source_list.html", {"sources": selectors.source_list_with_counts()})

@@ -4,13 +4,17 @@ import csv
 import datetime
 import io
 import json
+import zipfile
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from indicators.exports import spreadsheet_safe
 from indicators.models import Observation
-from tests.factories import GeographyFactory, IndicatorFactory, ObservationFactory
+from indicators.services.observations import observation_record
+from tests.dashboard.conftest import ANALYST_USERNAME
+from tests.factories import GeographyFactory, IndicatorFactory, ObservationFactory, UserFactory
 
 
 @pytest.mark.parametrize(
@@ -91,3 +95,80 @@ def test_the_json_download_carries_values_source_and_provenance(client, indicato
 def test_downloads_of_an_unknown_indicator_are_not_found(client, db):
     assert client.get("/indicators/nope/data.csv").status_code == 404
     assert client.get("/indicators/nope/data.json").status_code == 404
+
+
+CHINA_2020 = ("ind-1-1", "CHN", "2020-01-01")
+
+
+def test_the_page_links_the_downloads_of_the_figures_it_shows(client, dataset):
+    html = client.get("/indicators/ind-1-1/?geo=USA&start=2020&view=table").content.decode()
+    assert "/indicators/ind-1-1/data.csv?geo=USA&amp;start=2020" in html
+    assert "/indicators/ind-1-1/data.json?geo=USA&amp;start=2020" in html
+    assert 'href="/indicators/ind-1-1/data.csv" download' in html
+
+
+def _bulk(client) -> zipfile.ZipFile:
+    response = client.get("/data/all.zip")
+    assert response["Content-Type"] == "application/zip"
+    return zipfile.ZipFile(io.BytesIO(response.content))
+
+
+def _bulk_table(archive: zipfile.ZipFile, name: str) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(archive.read(name).decode())))
+
+
+def test_the_bulk_zip_holds_a_csv_per_table_and_a_readme(client, dataset):
+    names = set(_bulk(client).namelist())
+    assert names == {
+        "README.md",
+        *(f"{table}.csv" for table in ("sources", "geographies", "tasks", "commitments", "assessments")),
+        *(f"{table}.csv" for table in ("indicators", "observations", "revisions", "targets")),
+    }
+
+
+def test_the_bulk_readme_lists_every_column_and_each_sources_licence(client, dataset):
+    archive = _bulk(client)
+    readme = archive.read("README.md").decode()
+    for name in archive.namelist():
+        if name.endswith(".csv"):
+            header = next(csv.reader(io.StringIO(archive.read(name).decode())))
+            assert f"## {name}" in readme
+            for column in header:
+                assert f"| {column} |" in readme, (name, column)
+    assert "| test-source | " in readme
+    assert "CC BY 4.0" in readme
+
+
+def test_the_bulk_zip_holds_every_published_figure_and_no_withdrawn_one(client, dataset):
+    Observation.objects.filter(indicator__code="ind-1-1", period=datetime.date(2016, 1, 1)).update(
+        withdrawn_by_source_at=timezone.now()
+    )
+    rows = _bulk_table(_bulk(client), "observations.csv")
+    assert len(rows) == Observation.objects.filter(withdrawn_by_source_at__isnull=True).count()
+    assert not [row for row in rows if row["indicator"] == "ind-1-1" and row["period"] == "2016-01-01"]
+
+
+def test_the_bulk_zip_never_names_who_entered_a_figure(client, dataset):
+    archive = _bulk(client)
+    for name in archive.namelist():
+        assert ANALYST_USERNAME not in archive.read(name).decode(), name
+
+
+def test_the_bulk_zip_is_served_from_the_cache_until_the_data_changes(client, dataset, django_assert_num_queries):
+    _bulk(client)
+    with django_assert_num_queries(1):
+        _bulk(client)
+    current = Observation.objects.get(indicator__code="ind-1-1", geography__code="CHN", period__year=2020)
+    observation_record(
+        indicator=current.indicator,
+        geography=current.geography,
+        period=current.period,
+        value=Decimal("77.7"),
+        citation="https://example.org/corrected-2020",
+        user=UserFactory(),
+        expected_version=current.version,
+        confirm_out_of_range=True,
+    )
+    rows = _bulk_table(_bulk(client), "observations.csv")
+    changed = [row for row in rows if (row["indicator"], row["geography"], row["period"]) == CHINA_2020]
+    assert [row["value"] for row in changed] == ["77.7"]
