@@ -9,6 +9,8 @@ invalidates every process's cache without talking to it.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
+
 from django.conf import settings
 from django.db import connection
 from django.db.models import F
@@ -28,8 +30,14 @@ def catalog_generation_bump() -> None:
         CatalogGeneration.objects.get_or_create(pk=1, defaults={"value": 1})
 
 
+# Set by config.page_cache for the length of one GET, so the page's fragments reuse the version its key read.
+request_site_version: ContextVar[str | None] = ContextVar("request_site_version", default=None)
+
+
 def site_version() -> str:
     """The catalog generation and the data versions' sum, in one query; read it before the data it keys."""
+    if (version := request_site_version.get()) is not None:
+        return version
     generation_table = connection.ops.quote_name(CatalogGeneration._meta.db_table)
     indicator_table = connection.ops.quote_name(Indicator._meta.db_table)
     with connection.cursor() as cursor:

@@ -77,6 +77,8 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions, CSRF and authentication: a cached public page skips them all (config/page_cache.py).
+    "config.page_cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -85,6 +87,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # After the header middleware, so its 413 carries them; before any view or CSRF check reads the body.
+    "config.body_limit.RequestBodyLimitMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # django-axes must be last: it inspects the response of the login view.
@@ -120,8 +124,13 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 't
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES["default"].setdefault("OPTIONS", {})
-    # WAL lets the dashboard read while an eager refresh writes; the timeout waits out short locks.
-    DATABASES["default"]["OPTIONS"].update({"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"})
+    # WAL lets the dashboard read while an eager refresh writes; the timeout (the busy timeout, seconds) waits
+    # out short locks. IMMEDIATE transactions take the write lock at BEGIN, so two saves of one figure queue and
+    # the second sees the first's version (the conflict message), instead of both reading and one failing to
+    # upgrade its lock with "database is locked".
+    DATABASES["default"]["OPTIONS"].update(
+        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"}
+    )
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -240,6 +249,11 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
+# Any request whose Content-Length is larger is answered 413 before its body is read (a 5 MB upload plus the
+# form around it fits). The proxy in front should refuse the same bound first (README, "Request size").
+REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=6 * 1024 * 1024)
+# Static files are answered by WhiteNoise before the CSP middleware runs; this gives them the same header.
+WHITENOISE_ADD_HEADERS_FUNCTION = "config.body_limit.add_static_headers"
 
 # --- Security ---------------------------------------------------------------------------
 # https://docs.djangoproject.com/en/5.2/howto/deployment/checklist/

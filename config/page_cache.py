@@ -1,0 +1,114 @@
+"""Whole-response cache for anonymous visitors of the public pages.
+
+A cache hit costs the data-version query and one cache read: no session, CSRF, authentication or template work.
+That is safe because a public page holds nothing per visitor: no CSRF token (the language switch posts to a
+CSRF-exempt view, the sign-in link is a plain link) and no user content. The key names everything a page
+depends on: the site's data and catalog version, the day (freshness is judged against it), the language, the
+full path and the htmx headers that pick a fragment. Because the key determines the body, its hash is the
+ETag, so a browser revalidating with If-None-Match gets a 304 without the page being rendered.
+
+Signed-in visitors (a session cookie) and anyone carrying a messages cookie take the normal path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils import timezone, translation
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date
+
+from indicators.cache_keys import request_site_version, site_version
+
+# The HTML pages: a section's list or one item of it (downloads such as data.csv are left out).
+PUBLIC_PAGES = re.compile(r"^/(?:(?:tasks|sectors|indicators|sources|method)/(?:[\w-]+/)?)?$")
+# The request headers, besides Cookie and Accept-Language, that choose what a public page answers.
+KEYED_HEADERS = ("HX-Request", "HX-Target", "HX-History-Restore-Request")
+MESSAGES_COOKIE = "messages"
+
+
+def is_cacheable_request(request) -> bool:
+    """A GET of a public page by a visitor who is not signed in."""
+    return (
+        request.method == "GET"
+        and PUBLIC_PAGES.match(request.path_info) is not None
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and MESSAGES_COOKIE not in request.COOKIES
+    )
+
+
+def page_cache_key(request, version: str) -> str:
+    """The versions, day, language, full path and htmx headers, hashed to a fixed length."""
+    language = translation.get_language_from_request(request)
+    parts = [version, timezone.localdate().isoformat(), language, request.get_full_path()]
+    parts += [request.headers.get(name, "") for name in KEYED_HEADERS]
+    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
+    return f"page:{digest}"
+
+
+def is_storable(response) -> bool:
+    """Only a plain 200 HTML page that sets no cookie, is not marked private and holds no CSRF token."""
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and response["Content-Type"].startswith("text/html")
+        and not response.cookies
+        and "private" not in response.get("Cache-Control", "")
+        and "no-store" not in response.get("Cache-Control", "")
+        and b"csrfmiddlewaretoken" not in response.content
+    )
+
+
+def _from_entry(entry: dict) -> HttpResponse:
+    response = HttpResponse(entry["content"], status=entry["status"])
+    for name, value in entry["headers"]:
+        response[name] = value
+    return response
+
+
+def _with_validators(response: HttpResponse, etag: str, stored_at: int) -> HttpResponse:
+    """Revalidate on every use: the data can change at any moment, and a 304 is cheap."""
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(stored_at)
+    patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+    patch_vary_headers(response, ("Cookie", "Accept-Language", *KEYED_HEADERS))
+    return response
+
+
+class PublicPageCacheMiddleware:
+    """Serves anonymous visitors' public pages from the cache; place it right after WhiteNoise."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not is_cacheable_request(request):
+            return self.get_response(request)
+        version = site_version()
+        token = request_site_version.set(version)
+        try:
+            return self._serve(request, page_cache_key(request, version))
+        finally:
+            request_site_version.reset(token)
+
+    def _serve(self, request, key: str):
+        etag = f'"{key.removeprefix("page:")}"'
+        entry = cache.get(key)
+        if entry is None:
+            response = self.get_response(request)
+            if not is_storable(response):
+                return response
+            entry = {
+                "status": response.status_code,
+                "headers": list(response.items()),
+                "content": response.content,
+                "stored_at": int(time.time()),
+            }
+            cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+        response = _with_validators(_from_entry(entry), etag, entry["stored_at"])
+        return get_conditional_response(request, etag=etag, last_modified=entry["stored_at"], response=response)
