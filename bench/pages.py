@@ -136,6 +136,10 @@ def run(repetitions: int) -> dict:
             "task page": dataset["task_url"],
             "sector page": dataset["sector_url"],
             "indicator page": dataset["indicator_url"],
+            "sector matrix": "/sectors/",
+            "indicator list": "/indicators/",
+            "sources": "/sources/",
+            "method": "/method/",
         }
         subprocess.run(
             [str(PYTHON), "manage.py", "collectstatic", "--no-input", "-v", "0"], cwd=ROOT, env=env, check=True
