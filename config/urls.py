@@ -12,6 +12,7 @@ urlpatterns = [
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("accounts/", include("accounts.urls")),
     path("entry/", include("entry.urls")),
+    path("api/v1/", include("publicapi.urls")),
     path("", include("indicators.urls")),
     path("", include("tasks.urls")),
 ]
