@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from indicators import periods
+from indicators.changes import KINDS
 
 FIRST_YEAR, LAST_YEAR = 1800, 2200
 TASK_NUMBERS = range(1, 8)
@@ -77,3 +78,11 @@ class SeriesFilterForm(FilterForm):
         if start and end and start > end:
             self.add_error("end", _("The last year comes before the first."))
         return cleaned
+
+
+class ChangesFilterForm(FilterForm):
+    """/changes/?kind=&task=&indicator="""
+
+    kind = forms.ChoiceField(required=False, choices=[("", "")] + [(kind, kind) for kind in KINDS])
+    task = AsciiIntegerField(required=False, min_value=TASK_NUMBERS.start, max_value=TASK_NUMBERS.stop - 1)
+    indicator = forms.SlugField(required=False, max_length=60)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from indicators import views
+from indicators import feeds, views
 
 app_name = "indicators"
 urlpatterns = [
@@ -9,6 +9,13 @@ urlpatterns = [
     path("indicators/<slug:code>/data.csv", views.indicator_data_csv, name="data_csv"),
     path("indicators/<slug:code>/data.json", views.indicator_data_json, name="data_json"),
     path("data/all.zip", views.bulk_download, name="bulk_download"),
+    path("changes/", views.change_list, name="changes"),
+    path("feeds/changes/", feeds.ChangesFeed(), name="changes_atom"),
+    path("feeds/changes/rss/", feeds.ChangesRssFeed(), name="changes_rss"),
+    path("feeds/changes/tasks/<int:number>/", feeds.ChangesFeed(), name="task_changes_atom"),
+    path("feeds/changes/tasks/<int:number>/rss/", feeds.ChangesRssFeed(), name="task_changes_rss"),
+    path("feeds/changes/indicators/<slug:code>/", feeds.ChangesFeed(), name="indicator_changes_atom"),
+    path("feeds/changes/indicators/<slug:code>/rss/", feeds.ChangesRssFeed(), name="indicator_changes_rss"),
     path("sources/", views.source_list, name="source_list"),
     path("method/", views.method, name="method"),
 ]

@@ -11,9 +11,9 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from config.rendering import render_page
-from indicators import exports, selectors
+from indicators import changes, exports, selectors
 from indicators.cache_keys import fragment_cache
-from indicators.forms import IndicatorListFilterForm, SeriesFilterForm
+from indicators.forms import ChangesFilterForm, IndicatorListFilterForm, SeriesFilterForm
 from tasks import progress
 
 METHOD_DOCUMENT = Path(settings.BASE_DIR) / "docs" / "progress-method.md"
@@ -92,6 +92,19 @@ def bulk_download(request):
     response = HttpResponse(selectors.bulk_download_get(), content_type="application/zip")
     response["Content-Disposition"] = 'attachment; filename="new-industrialization-tracker.zip"'
     return response
+
+
+@require_GET
+def change_list(request):
+    """What changed, newest first, narrowed by kind, task or indicator; the feeds hold the same list."""
+    data = ChangesFilterForm(request.GET).valid_data()
+    scope = changes.Scope(task=data.get("task"), indicator=data.get("indicator", ""), kind=data.get("kind", ""))
+    return render_page(
+        request,
+        "indicators/change_list.html",
+        {"changes": changes.changes_get(scope=scope), "scope": scope, "kinds": changes.KINDS},
+        partials={"change-results": "change-results"},
+    )
 
 
 @require_GET
