@@ -76,6 +76,18 @@ class Indicator(models.Model):
         INCREASE = "increase", _("Higher is better")
         DECREASE = "decrease", _("Lower is better")
         STABLE = "stable", _("Stability is the aim")
+        PEAK = "peak", _("Peaking is the aim: slower growth, then a fall")
+
+    class Kind(models.TextChoices):
+        """What a figure measures; the progress method chooses its arithmetic by it (docs/progress-method.md)."""
+
+        LEVEL = "level", _("Level")
+        SHARE = "share", _("Share of a total")
+        COUNT = "count", _("Count")
+        GROWTH_YOY = "growth_yoy", _("Growth rate on the same period a year before")
+        GROWTH_YTD = "growth_ytd", _("Growth rate of the year to date")
+        INDEX_PREV_YEAR_100 = "index_prev_year_100", _("Index, same period a year before = 100")
+        DIFFUSION_INDEX = "diffusion_index", _("Diffusion index with a neutral line")
 
     class Arrival(models.TextChoices):
         API = "api", _("Pulled from the source's API")
@@ -89,6 +101,14 @@ class Indicator(models.Model):
     scale = models.SmallIntegerField(default=0, help_text=_("Power of ten the unit is multiplied by."))
     frequency = models.CharField(max_length=10, choices=Frequency.choices)
     aggregation = models.CharField(max_length=10, choices=Aggregation.choices)
+    kind = models.CharField(max_length=20, choices=Kind.choices, help_text=_("What a figure measures."))
+    neutral_value = models.DecimalField(
+        max_digits=12,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("The line between expansion and contraction: 50 for a diffusion index, 100 for an index."),
+    )
     direction = models.CharField(max_length=10, choices=Direction.choices)
     decimals = models.PositiveSmallIntegerField(default=1)
     plausible_min = models.DecimalField(max_digits=24, decimal_places=6, null=True, blank=True)
@@ -135,6 +155,10 @@ class Indicator(models.Model):
                 condition=Q(arrival="api") | ~Q(publication=""),
                 name="indicator_analyst_cites_publication",
             ),
+            models.CheckConstraint(
+                condition=Q(neutral_value__isnull=False) | ~Q(kind__in=["diffusion_index", "index_prev_year_100"]),
+                name="indicator_index_states_neutral_value",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -167,28 +191,48 @@ class Target(models.Model):
         LEVEL = "level", _("Reach a level")
         PERCENT_CHANGE = "percent_change", _("Change by a percentage from a base year")
         BAND = "band", _("Stay within a band")
+        ANNUAL = "annual", _("One year's figure (an annual target)")
+        PERIOD_AVERAGE = "period_average", _("Average of the yearly figures over a plan period")
+        CUMULATIVE_CHANGE = "cumulative_change", _("Yearly changes compounded over a plan period")
+
+    class Qualifier(models.TextChoices):
+        ABOUT = "about", _("about (左右)")
+        AT_LEAST = "at_least", _("at least, above (以上)")
+        AT_MOST = "at_most", _("at most, below (以下)")
+        EXACT = "exact", _("as stated")
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
     geography = models.ForeignKey(Geography, on_delete=models.PROTECT, related_name="targets")
-    kind = models.CharField(max_length=16, choices=Kind.choices)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
     value = models.DecimalField(
         max_digits=24, decimal_places=6, help_text=_("The level; the percentage change; the band's low end.")
     )
     value_high = models.DecimalField(
         max_digits=24, decimal_places=6, null=True, blank=True, help_text=_("The band's high end.")
     )
-    base_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    qualifier = models.CharField(max_length=10, choices=Qualifier.choices, default=Qualifier.EXACT)
+    base_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text=_("Blank when the clause states none: the method then says which it uses.")
+    )
     target_year = models.PositiveSmallIntegerField()
+    period_note = models.CharField(
+        max_length=300, blank=True, help_text=_("Where the clause gives a period, not a year: how it was read.")
+    )
     document_title = models.CharField(max_length=300)
     document_issuer = models.CharField(max_length=200)
     document_date = models.DateField()
     document_url = models.URLField(blank=True)
-    clause_quote = models.TextField()
+    clause_quote = models.TextField(help_text=_("The clause in the document's own language, verbatim."))
+    clause_gloss_en = models.TextField(blank=True, help_text=_("Our English gloss: not a translation to cite."))
+    where_read = models.TextField(blank=True, help_text=_("The copy of the document the clause was read in."))
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["indicator__code", "target_year"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "geography", "kind", "target_year"], name="target_unique_per_kind_and_year"
+            ),
             models.CheckConstraint(
                 condition=~Q(kind="band") | (Q(value_high__isnull=False) & Q(value__lte=F("value_high"))),
                 name="target_band_has_ordered_ends",
@@ -206,6 +250,32 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.kind} {self.value} by {self.target_year}"
+
+
+class PolicyClause(models.Model):
+    """An official clause that sets an aim for an indicator without a number ("basically stable").
+
+    It is shown beside the commitment the indicator measures; no target or band is derived from it.
+    """
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="policy_clauses")
+    code = models.CharField(max_length=10, unique=True, help_text=_("The catalog's reference: Q1, Q2, ..."))
+    document_title = models.CharField(max_length=300)
+    document_issuer = models.CharField(max_length=200)
+    document_date = models.DateField()
+    document_url = models.URLField(blank=True)
+    clause_quote = models.TextField(help_text=_("The clause in the document's own language, verbatim."))
+    clause_gloss_en = models.TextField(blank=True, help_text=_("Our English gloss: not a translation to cite."))
+    bearing = models.TextField(help_text=_("What the clause means for reading the indicator."))
+    where_read = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["document_date", "code"]
+        constraints = [models.CheckConstraint(condition=~Q(clause_quote=""), name="policyclause_quotes_document")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.indicator.code}"
 
 
 class IngestRun(models.Model):

@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from indicators import charts, periods, provenance
+from indicators import charts, periods, provenance, warnings
 from indicators.cache_keys import site_version
 from indicators.models import (
     CommitmentIndicator,
@@ -27,6 +27,7 @@ from indicators.models import (
     Indicator,
     Observation,
     ObservationRevision,
+    PolicyClause,
     Source,
     Target,
 )
@@ -53,6 +54,7 @@ class IndicatorSummary:
     freshness: str
     next_due: datetime.date | None
     frequency: str
+    assessment_key: str = ""  # what the assessment rests on besides the figures (kind, aim, targets)
 
     def _label(self, period: datetime.date | None) -> str:
         return periods.format_period(period, self.frequency) if period else ""
@@ -96,31 +98,49 @@ class IndicatorSummary:
         return self.assessment.basis == progress.POINTS
 
 
-def _target_choose(targets: list[Target], today: datetime.date) -> Target | None:
-    """The nearest target still ahead, else the latest one: the one a reader asks about."""
-    ahead = [target for target in targets if target.target_year >= today.year]
-    if ahead:
-        return min(ahead, key=lambda target: target.target_year)
-    return max(targets, key=lambda target: target.target_year, default=None)
-
-
-def target_spec(target: Target | None) -> progress.TargetSpec | None:
-    if target is None:
-        return None
+def target_spec(target: Target) -> progress.TargetSpec:
     return progress.TargetSpec(
         kind=target.kind,
         value=float(target.value),
         value_high=None if target.value_high is None else float(target.value_high),
         base_year=target.base_year,
         target_year=target.target_year,
+        qualifier=target.qualifier,
+        set_in_year=target.document_date.year,
     )
 
 
-def spec_key(spec: progress.TargetSpec | None) -> str:
-    """A stable text for a target, so an edited target misses the cache in every process."""
-    if spec is None:
-        return "-"
-    return f"{spec.kind}:{spec.value}:{spec.value_high}:{spec.base_year}:{spec.target_year}"
+def series_spec(indicator: Indicator) -> progress.SeriesSpec:
+    """What the progress method needs of an indicator: its kind, aim and natural limits."""
+    return progress.SeriesSpec(
+        kind=indicator.kind,
+        direction=indicator.direction,
+        frequency=indicator.frequency,
+        neutral=None if indicator.neutral_value is None else float(indicator.neutral_value),
+        lower=None if indicator.plausible_min is None else float(indicator.plausible_min),
+        upper=None if indicator.plausible_max is None else float(indicator.plausible_max),
+    )
+
+
+def spec_key(indicator: Indicator, targets: list[Target]) -> str:
+    """A stable text for what the assessment rests on besides the figures, so an edit misses every cache."""
+    spec = series_spec(indicator)
+    parts = [f"{spec.kind}:{spec.direction}:{spec.neutral}:{spec.lower}:{spec.upper}"]
+    for target in sorted(targets, key=lambda t: (t.kind, t.target_year)):
+        parts.append(f"{target.kind}:{target.value}:{target.value_high}:{target.base_year}:{target.target_year}")
+        parts.append(f"{target.qualifier}:{target.document_date.year}")
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+
+
+def _deciding_target(targets: list[Target], assessment: progress.ProgressResult) -> Target | None:
+    """The target the status rests on, if one decided it."""
+    if assessment.target_year is None or assessment.method == "none":
+        return None
+    annual = assessment.method == "annual_targets"
+    for target in targets:
+        if target.target_year == assessment.target_year and (target.kind == Target.Kind.ANNUAL) == annual:
+            return target
+    return None
 
 
 def _labels_key(indicator: Indicator) -> str:
@@ -129,8 +149,8 @@ def _labels_key(indicator: Indicator) -> str:
     return hashlib.sha256(labels.encode()).hexdigest()[:12]
 
 
-def _summary_cache_key(indicator: Indicator, spec: progress.TargetSpec | None) -> str:
-    return f"indicator-summary:{indicator.pk}:v{indicator.data_version}:{spec_key(spec)}"
+def _summary_cache_key(indicator: Indicator, targets: list[Target]) -> str:
+    return f"indicator-summary:{indicator.pk}:v{indicator.data_version}:{spec_key(indicator, targets)}"
 
 
 Series = tuple[progress.Point, ...]
@@ -144,10 +164,10 @@ def _home_series(indicator_ids: list[int]) -> dict[int, Series]:
             indicator_id__in=indicator_ids, geography__code=HOME_GEOGRAPHY, withdrawn_by_source_at__isnull=True
         )
         .order_by("indicator_id", "period")
-        .values_list("indicator_id", "period", "value")
+        .values_list("indicator_id", "period", "value", "is_break")
     )
-    for indicator_id, period, value in rows:
-        series[indicator_id].append(progress.Point(period=period, value=float(value)))
+    for indicator_id, period, value, is_break in rows:
+        series[indicator_id].append(progress.Point(period=period, value=float(value), is_break=is_break))
     return {indicator_id: tuple(points) for indicator_id, points in series.items()}
 
 
@@ -161,10 +181,8 @@ def _summaries_and_series(indicators: list[Indicator]) -> tuple[dict[int, Indica
         indicator_id__in=[indicator.pk for indicator in indicators], geography__code=HOME_GEOGRAPHY
     ):
         targets_by_indicator.setdefault(target.indicator_id, []).append(target)
-    chosen = {
-        indicator.pk: _target_choose(targets_by_indicator.get(indicator.pk, []), today) for indicator in indicators
-    }
-    keys = {indicator.pk: _summary_cache_key(indicator, target_spec(chosen[indicator.pk])) for indicator in indicators}
+    targets = {indicator.pk: targets_by_indicator.get(indicator.pk, []) for indicator in indicators}
+    keys = {indicator.pk: _summary_cache_key(indicator, targets[indicator.pk]) for indicator in indicators}
     found = cache.get_many(list(keys.values()))
     missing = [indicator for indicator in indicators if keys[indicator.pk] not in found]
     loaded = _home_series([indicator.pk for indicator in missing]) if missing else {}
@@ -173,11 +191,8 @@ def _summaries_and_series(indicators: list[Indicator]) -> tuple[dict[int, Indica
         points = loaded[indicator.pk]
         assessment = progress.assess_indicator(
             points=list(points),
-            frequency=indicator.frequency,
-            aggregation=indicator.aggregation,
-            direction=indicator.direction,
-            target=target_spec(chosen[indicator.pk]),
-            unit=indicator.unit,
+            spec=series_spec(indicator),
+            targets=[target_spec(target) for target in targets[indicator.pk]],
         )
         latest = points[-1] if points else None
         computed[keys[indicator.pk]] = (assessment, latest.period if latest else None, latest.value if latest else None)
@@ -189,7 +204,7 @@ def _summaries_and_series(indicators: list[Indicator]) -> tuple[dict[int, Indica
         assessment, latest_period, latest_value = found[keys[indicator.pk]]
         summaries[indicator.pk] = IndicatorSummary(
             assessment=assessment,
-            target=chosen[indicator.pk],
+            target=_deciding_target(targets[indicator.pk], assessment),
             latest_period=latest_period,
             latest_value=latest_value,
             freshness=periods.freshness(
@@ -204,6 +219,7 @@ def _summaries_and_series(indicators: list[Indicator]) -> tuple[dict[int, Indica
             if latest_period
             else None,
             frequency=indicator.frequency,
+            assessment_key=spec_key(indicator, targets[indicator.pk]),
         )
     return summaries, loaded
 
@@ -223,7 +239,7 @@ class IndicatorCard:
 
 
 def _card_figure_key(indicator: Indicator, summary: IndicatorSummary, language: str) -> str:
-    spec = spec_key(target_spec(summary.target))
+    spec = summary.assessment_key
     return f"indicator-card-figure:{indicator.pk}:v{indicator.data_version}:{language}:{spec}:{_labels_key(indicator)}"
 
 
@@ -237,7 +253,8 @@ def _card_figure(indicator: Indicator, summary: IndicatorSummary, points: Series
         values=[point.value for point in points],
         frequency=indicator.frequency,
         target_year=target.target_year if target else None,
-        target_value=float(target.value) if target and target.kind == Target.Kind.LEVEL else None,
+        target_value=float(target.value) if target and target.kind in (Target.Kind.LEVEL, Target.Kind.ANNUAL) else None,
+        year_to_date=indicator.aggregation == Indicator.Aggregation.YEAR_TO_DATE,
     )
 
 
@@ -392,6 +409,11 @@ class ChartPanel:
     selected_geographies: tuple[str, ...]
     geographies_with_data: tuple[str, ...]
 
+    @property
+    def has_revised_figures(self) -> bool:
+        """Whether the chart draws any open diamond, so its caption explains them only then."""
+        return any(row.revised for row in self.rows)
+
 
 @dataclass
 class IndicatorPage:
@@ -405,6 +427,8 @@ class IndicatorPage:
     panel: ChartPanel
     filters: ChartFilters
     analyst_citations: list[str]
+    policy_clauses: list[PolicyClause] = field(default_factory=list)
+    about_tolerance: float = progress.ABOUT_TOLERANCE
 
     @property
     def visible_data_query(self) -> str:
@@ -495,9 +519,8 @@ def _chart_panel_build(
                 published=observation.vintage.startswith(PUBLISHED_FIGURE_VINTAGE),
             )
         )
-    target = summary.target
     overlay = charts.TargetOverlay()
-    if HOME_GEOGRAPHY in selected and target is not None:
+    if HOME_GEOGRAPHY in selected and (summary.target is not None or summary.assessment.year_verdicts):
         overlay = _target_overlay(indicator, summary, home_series)
     elif HOME_GEOGRAPHY in selected and summary.assessment.base_period is not None:
         # No target: mark the base the status's trend is measured from.
@@ -511,6 +534,7 @@ def _chart_panel_build(
         frequency=indicator.frequency,
         series=[series[code] for code in selected],
         overlay=overlay,
+        year_to_date=indicator.aggregation == Indicator.Aggregation.YEAR_TO_DATE,
     )
     return ChartPanel(
         figure_json=figure_json,
@@ -521,30 +545,51 @@ def _chart_panel_build(
     )
 
 
+def _year_period(indicator: Indicator, year: int) -> datetime.date:
+    """Where a year's figure sits on the chart: January for annual series, the year's last period otherwise."""
+    return datetime.date(year, 1 if indicator.frequency == Indicator.Frequency.ANNUAL else 12, 1)
+
+
+def _plan_markers(indicator: Indicator, target: Target, assessment: progress.ProgressResult) -> dict:
+    """A plan target on a series of yearly rates: the rate each plan year needs, one marker a year."""
+    base_year = target.base_year or target.document_date.year - 1
+    per_year = assessment.required_rate if target.kind == Target.Kind.CUMULATIVE_CHANGE else float(target.value)
+    if per_year is None:
+        return {}
+    label = f"{target.get_kind_display()}: {float(target.value):g} by {target.target_year} ({per_year:+.2f} a year)"
+    years = range(base_year + 1, target.target_year + 1)
+    return {
+        "annual_periods": [_year_period(indicator, year) for year in years],
+        "annual_values": [per_year for _ in years],
+        "annual_labels": [label for _ in years],
+    }
+
+
 def _target_overlay(indicator: Indicator, summary: IndicatorSummary, home_series: Series) -> charts.TargetOverlay:
-    target = summary.target
-    assessment = summary.assessment
-    spec = target_spec(target)
+    """Annual targets as yearly markers; a plan target's base, value, required path and projected trend."""
+    target, assessment, spec = summary.target, summary.assessment, series_spec(indicator)
+    verdicts = assessment.year_verdicts
+    markers = {
+        "annual_periods": [_year_period(indicator, verdict.year) for verdict in verdicts],
+        "annual_values": [verdict.target_value for verdict in verdicts],
+        "annual_labels": [progress.describe_verdict(verdict) for verdict in verdicts],
+    }
+    if target is None or target.kind == Target.Kind.ANNUAL:
+        return charts.TargetOverlay(**markers)
+    if target.kind in (Target.Kind.PERIOD_AVERAGE, Target.Kind.CUMULATIVE_CHANGE):
+        return charts.TargetOverlay(**(_plan_markers(indicator, target, assessment) or markers))
     base = None
     if assessment.base_period is not None and assessment.base_value is not None:
         base = progress.Point(period=assessment.base_period, value=float(assessment.base_value))
     target_value = assessment.target_value
-    if target_value is None and target.kind == Target.Kind.LEVEL:
-        target_value = float(target.value)
     required = []
     if base is not None and target_value is not None and target.kind != Target.Kind.BAND:
         required = progress.required_path(
-            base=base, target=spec, target_value=target_value, aggregation=indicator.aggregation, unit=indicator.unit
+            base=base, target_value=target_value, target_year=target.target_year, spec=spec
         )
     projection = []
     if home_series:
-        projection = progress.trend_projection(
-            points=list(home_series),
-            frequency=indicator.frequency,
-            aggregation=indicator.aggregation,
-            until_year=target.target_year,
-            unit=indicator.unit,
-        )
+        projection = progress.trend_projection(points=list(home_series), spec=spec, until_year=target.target_year)
     return charts.TargetOverlay(
         base_period=base.period if base else None,
         base_value=base.value if base else None,
@@ -557,6 +602,7 @@ def _target_overlay(indicator: Indicator, summary: IndicatorSummary, home_series
         required_values=[point.value for point in required],
         projection_periods=[point.period for point in projection],
         projection_values=[point.value for point in projection],
+        **markers,
     )
 
 
@@ -576,7 +622,7 @@ def indicator_page_get(*, indicator: Indicator, filters: ChartFilters, language:
             ",".join(sorted(filters.geographies)) or "*",
             str(filters.start or ""),
             str(filters.end or ""),
-            spec_key(target_spec(summary.target)),
+            summary.assessment_key,
             _labels_key(indicator),
         ]
     )
@@ -619,6 +665,7 @@ def indicator_page_get(*, indicator: Indicator, filters: ChartFilters, language:
         panel=panel,
         filters=filters,
         analyst_citations=list(citations),
+        policy_clauses=list(indicator.policy_clauses.all()),
     )
 
 
@@ -968,3 +1015,64 @@ def bulk_download_get() -> bytes:
         body = exports.bulk_zip(tables=bulk_tables(), sources=list(Source.objects.order_by("key")))
         cache.set(key, body, settings.PAGE_CACHE_SECONDS)
     return body
+
+
+# --- early warnings -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndicatorWarning:
+    """An early warning on an indicator's home series, with when its latest tripping figure was recorded."""
+
+    indicator: Indicator
+    warning: warnings.EarlyWarning
+    recorded_at: datetime.datetime
+
+
+def _level_target_this_year(targets: list[Target], year: int) -> Target | None:
+    return next((target for target in targets if target.target_year == year), None)
+
+
+def early_warnings_get(*, indicators: list[Indicator]) -> list[IndicatorWarning]:
+    """The early warnings of these indicators' home series (monthly and quarterly only), in two queries.
+
+    The annual-target rule reads a level target for the latest figure's year, and only for rates (a growth
+    rate the plan sets); the neutral line is the indicator's own `neutral_value`.
+    """
+    watched = {indicator.pk: indicator for indicator in indicators if indicator.frequency in warnings.FREQUENCIES}
+    if not watched:
+        return []
+    rows = (
+        Observation.objects.filter(
+            indicator_id__in=watched, geography__code=HOME_GEOGRAPHY, withdrawn_by_source_at__isnull=True
+        )
+        .order_by("indicator_id", "period")
+        .values_list("indicator_id", "period", "value", "updated_at")
+    )
+    series: dict[int, list[progress.Point]] = {pk: [] for pk in watched}
+    recorded: dict[tuple[int, datetime.date], datetime.datetime] = {}
+    for indicator_id, period, value, updated_at in rows:
+        series[indicator_id].append(progress.Point(period=period, value=float(value)))
+        recorded[indicator_id, period] = updated_at
+    targets: dict[int, list[Target]] = {}
+    for target in Target.objects.filter(
+        indicator_id__in=watched, geography__code=HOME_GEOGRAPHY, kind=Target.Kind.LEVEL
+    ):
+        targets.setdefault(target.indicator_id, []).append(target)
+    found = []
+    for pk, indicator in watched.items():
+        points = series[pk]
+        target = _level_target_this_year(targets.get(pk, []), points[-1].period.year) if points else None
+        if indicator.aggregation != Indicator.Aggregation.RATE:
+            target = None
+        neutral = getattr(indicator, "neutral_value", None)  # the lead's migration adds the field
+        for warning in warnings.early_warnings(
+            points=points,
+            frequency=indicator.frequency,
+            direction=indicator.direction,
+            neutral_value=None if neutral is None else float(neutral),
+            target_value=float(target.value) if target else None,
+            target_year=target.target_year if target else None,
+        ):
+            found.append(IndicatorWarning(indicator, warning, recorded[pk, warning.figures[-1].period]))
+    return found

@@ -129,6 +129,37 @@ REVIEW_FIGURES = [
 ]
 
 
+# Sentences that state a level and its growth on the year before ("…30782.9亿元，增长10.1%"): the growth rate is a
+# figure of its own, for the indicator named here. The first growth the sentence states is the one at current
+# prices (a constant-price growth, where given, comes after it: "按不变价计算，R&D经费增长8.0%").
+GROWTH_STATED_WITH = {"new: R&D expenditure (GERD), NBS": "rd-expenditure-growth"}
+_STATED_GROWTH = re.compile(r"增长(\d+(?:\.\d+)?)%|(?:grew|up) by (\d+(?:\.\d+)?) percent")
+
+
+def stated_growth_rows(numbered: list[tuple[int, dict]]) -> list[tuple[int, dict]]:
+    """The growth rates stated in the same sentence as a level, as rows of their own indicator."""
+    derived = []
+    for line, row in numbered:
+        code = GROWTH_STATED_WITH.get(row["indicator_code"])
+        match = _STATED_GROWTH.search(row["quote"])
+        if code is None or match is None:
+            continue
+        note = "The growth on the year before, at current prices, stated in the same sentence as the level."
+        derived.append(
+            (
+                line,
+                {
+                    **row,
+                    "indicator_code": code,
+                    "value": match[1] or match[2],
+                    "unit": "%",
+                    "note": f"{note} {row['note']}".strip(),
+                },
+            )
+        )
+    return derived
+
+
 @dataclass(frozen=True)
 class Figure:
     """One figure that fits its indicator, with where it was read."""
@@ -205,8 +236,10 @@ def read_figures(data: Path, indicators: dict[str, dict]) -> tuple[list[Figure],
     figures, skipped = [], []
     with (data / PUBLISHED).open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    # Review figures are numbered after the file's lines, so messages can still point at each one.
-    for line, row in enumerate([*rows, *REVIEW_FIGURES], start=2):
+    # Review figures are numbered after the file's lines, so messages can still point at each one; a growth
+    # rate read from a level's sentence keeps that sentence's line.
+    numbered = list(enumerate([*rows, *REVIEW_FIGURES], start=2))
+    for line, row in [*numbered, *stated_growth_rows(numbered)]:
         code = row["indicator_code"]
         indicator = indicators.get(code)
         if indicator is None:

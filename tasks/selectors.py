@@ -39,7 +39,9 @@ def commitments_with_latest_assessment() -> QuerySet[Commitment]:
         .prefetch_related(
             Prefetch(
                 "indicator_links",
-                queryset=CommitmentIndicator.objects.select_related("indicator__source").order_by("indicator__code"),
+                queryset=CommitmentIndicator.objects.select_related("indicator__source")
+                .prefetch_related("indicator__policy_clauses")
+                .order_by("indicator__code"),
             )
         )
         .order_by("task__number", "position")
@@ -58,6 +60,11 @@ class CommitmentRow:
     disagree: bool
 
     @property
+    def policy_clauses(self) -> list:
+        """Official aims without a number on the indicators that measure this commitment."""
+        return [clause for link in self.links for clause in link.indicator.policy_clauses.all()]
+
+    @property
     def rollup_status(self) -> str:
         """Measured commitments count by what their indicators compute; others by the analysts' word."""
         if self.cards:
@@ -73,7 +80,16 @@ class StatusCount:
 
 
 def _rollup(rows: list[CommitmentRow]) -> list[StatusCount]:
-    counts = progress.rollup([row.rollup_status for row in rows])
+    return _counts([row.rollup_status for row in rows])
+
+
+def _assessed_rollup(rows: list[CommitmentRow]) -> list[StatusCount]:
+    """The analysts' track: their latest status per commitment, "cannot be assessed yet" where none."""
+    return _counts([row.assessed_status or ProgressStatus.NOT_ASSESSABLE for row in rows])
+
+
+def _counts(statuses: list[str]) -> list[StatusCount]:
+    counts = progress.rollup(statuses)
     return [
         StatusCount(status=status.value, label=status.label, count=counts.get(status.value, 0))
         for status in STATUS_ORDER
@@ -125,6 +141,8 @@ class TaskRow:
     rollup: list[StatusCount]
     headline: IndicatorCard | None
     freshness: Freshness
+    assessed_rollup: list[StatusCount]
+    disagreements: int
 
 
 def _freshness(cards: list[IndicatorCard]) -> Freshness:
@@ -165,6 +183,8 @@ def task_list_with_progress(*, language: str) -> list[TaskRow]:
                 rollup=_rollup(rows),
                 headline=cards[headline.pk] if headline else None,
                 freshness=_freshness(task_cards),
+                assessed_rollup=_assessed_rollup(rows),
+                disagreements=sum(1 for row in rows if row.disagree),
             )
         )
     return result
@@ -178,6 +198,8 @@ class TaskPage:
     sectors: list[Sector]
     sector: Sector | None
     cards: list[IndicatorCard]
+    assessed_rollup: list[StatusCount]
+    disagreements: int
 
 
 def _touches_sector(slug: str) -> Q:
@@ -212,13 +234,15 @@ def task_get_for_page(*, policy_task: Task, sector_slug: str, language: str) -> 
         sectors=sectors,
         sector=sector,
         cards=[cards[indicator.pk] for indicator in sorted(indicators, key=lambda one: one.code)],
+        assessed_rollup=_assessed_rollup(rows),
+        disagreements=sum(1 for row in rows if row.disagree),
     )
 
 
 @dataclass(frozen=True)
 class SectorRow:
     sector: Sector
-    cells: list[int]  # commitments touching the sector, per task in task order
+    cells: list[list[CommitmentRow]]  # the commitments touching the sector, per task in task order
     total: int
     indicator_count: int
 
@@ -238,26 +262,36 @@ def _commitment_sector_pairs() -> set[tuple[int, int, int]]:
     return set(direct) | set(via_indicator)
 
 
-def sector_list_with_matrix() -> SectorMatrix:
-    """Every sector against the seven tasks: where the policy touches each industry, in four queries."""
+def sector_list_with_matrix(*, language: str) -> SectorMatrix:
+    """Every sector against the seven tasks: in each cell, how that sector's commitments in the task are doing.
+
+    A commitment's status is the one the task pages count it by (`rollup_status`), in a fixed number of queries.
+    """
     policy_tasks = list(Task.objects.all())
     sectors = list(Sector.objects.all())
-    pairs = _commitment_sector_pairs()
-    cell_counts = Counter((sector_id, number) for sector_id, number, _ in pairs)
-    totals = Counter(sector_id for sector_id, _, _ in pairs)
+    commitments = list(commitments_with_latest_assessment())
+    cards = indicator_cards_get(indicators=_indicators_of(commitments), language=language)
+    rows_by_id = {row.commitment.pk: row for row in _commitment_rows(commitments, cards)}
+    cells: dict[tuple[int, int], list[CommitmentRow]] = {}
+    for sector_id, number, commitment_id in sorted(_commitment_sector_pairs()):
+        cells.setdefault((sector_id, number), []).append(rows_by_id[commitment_id])
     indicator_counts = Counter(Indicator.sectors.through.objects.values_list("sector_id", flat=True))
-    return SectorMatrix(
-        tasks=policy_tasks,
-        rows=[
+    order = {row.commitment.pk: index for index, row in enumerate(rows_by_id.values())}
+    rows = []
+    for sector in sectors:
+        sector_cells = [
+            sorted(cells.get((sector.pk, policy_task.number), []), key=lambda row: order[row.commitment.pk])
+            for policy_task in policy_tasks
+        ]
+        rows.append(
             SectorRow(
                 sector=sector,
-                cells=[cell_counts.get((sector.pk, policy_task.number), 0) for policy_task in policy_tasks],
-                total=totals.get(sector.pk, 0),
+                cells=sector_cells,
+                total=sum(len(cell) for cell in sector_cells),
                 indicator_count=indicator_counts.get(sector.pk, 0),
             )
-            for sector in sectors
-        ],
-    )
+        )
+    return SectorMatrix(tasks=policy_tasks, rows=rows)
 
 
 @dataclass(frozen=True)

@@ -119,6 +119,7 @@ class IndicatorFactory(DjangoModelFactory):
     unit = "% of GDP"
     frequency = Indicator.Frequency.ANNUAL
     aggregation = Indicator.Aggregation.RATE
+    kind = Indicator.Kind.SHARE
     direction = Indicator.Direction.INCREASE
     decimals = 1
     arrival = Indicator.Arrival.API

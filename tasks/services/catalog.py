@@ -25,12 +25,21 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
-from indicators.models import CommitmentIndicator, Geography, Indicator, Source, Target
+from indicators.models import CommitmentIndicator, Geography, Indicator, PolicyClause, Source, Target
 from tasks.models import Commitment, Sector, Task
 
 LOADER_CHANGE_REASON = "load_catalog"
 CATALOG_DIR = Path(__file__).resolve().parent.parent / "catalog"
-CATALOG_FILES = ("sources", "geographies", "sectors", "tasks", "commitments", "indicators", "targets")
+CATALOG_FILES = (
+    "sources",
+    "geographies",
+    "sectors",
+    "tasks",
+    "commitments",
+    "indicators",
+    "targets",
+    "policy_clauses",
+)
 
 
 class CatalogError(ValueError):
@@ -241,6 +250,7 @@ def catalog_load(*, directory: Path = CATALOG_DIR) -> LoadSummary:
         "unit",
         "frequency",
         "aggregation",
+        "kind",
         "direction",
         "arrival",
         "release_lag_days",
@@ -255,6 +265,7 @@ def catalog_load(*, directory: Path = CATALOG_DIR) -> LoadSummary:
                 "decimals": row.get("decimals", 1),
                 "plausible_min": row.get("plausible_min"),
                 "plausible_max": row.get("plausible_max"),
+                "neutral_value": row.get("neutral_value"),
                 "source_id": _lookup(source_by_key, row["source"], "source", where).pk,
                 "source_series_code": row.get("series_code", ""),
                 "publication": " ".join(str(row.get("publication", "")).split()),
@@ -295,9 +306,24 @@ def catalog_load(*, directory: Path = CATALOG_DIR) -> LoadSummary:
             {
                 "value_high": row.get("value_high"),
                 "base_year": row.get("base_year"),
-                "document_url": row.get("document_url", ""),
+                "qualifier": row.get("qualifier", Target.Qualifier.EXACT),
+                **{name: " ".join(str(row.get(name, "")).split()) for name in _DOCUMENT_NOTES},
+                "period_note": row.get("period_note", ""),
             }
         )
         targets.sync(key, values)
 
+    clauses = _ModelSync(PolicyClause, ("code",), summary)
+    clause_fields = ("document_title", "document_issuer", "document_date", "clause_quote", "bearing")
+    for row in catalog["policy_clauses"]:
+        where = f"policy clause {row.get('code')}"
+        _require(row, ("code", "indicator", *clause_fields), where)
+        values = {name: row[name] for name in clause_fields}
+        values["indicator_id"] = _lookup(indicator_by_code, row["indicator"], "indicator", where).pk
+        values.update({name: " ".join(str(row.get(name, "")).split()) for name in _DOCUMENT_NOTES})
+        clauses.sync({"code": str(row["code"])}, values)
+
     return summary
+
+
+_DOCUMENT_NOTES = ("document_url", "clause_gloss_en", "where_read")

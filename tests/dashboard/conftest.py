@@ -54,6 +54,7 @@ def build_dataset(scale: int = 1) -> Dataset:
                 code=f"ind-{policy_task.number}-{position}",
                 source=source,
                 aggregation=Indicator.Aggregation.LEVEL,
+                kind=Indicator.Kind.LEVEL,
                 headline_for=policy_task if position == 1 else None,
             )
             indicator.geographies.add(china, usa)

@@ -61,6 +61,8 @@ def nbs_gdp_index(china) -> Indicator:
         unit="same quarter last year = 100",
         frequency=Indicator.Frequency.QUARTERLY,
         aggregation=Indicator.Aggregation.INDEX,
+        kind=Indicator.Kind.INDEX_PREV_YEAR_100,
+        neutral_value=100,
         source=make_source("nbs"),
         source_series_code="hgjd:A010301",
     )
@@ -76,6 +78,7 @@ def nbs_real_estate(china) -> Indicator:
         unit="亿元",
         frequency=Indicator.Frequency.MONTHLY,
         aggregation=Indicator.Aggregation.YEAR_TO_DATE,
+        kind=Indicator.Kind.LEVEL,
         source=make_source("nbs"),
         source_series_code="hgyd:A060101",
     )
@@ -90,6 +93,7 @@ def owid_co2(china) -> Indicator:
         unit="million tonnes",
         frequency=Indicator.Frequency.ANNUAL,
         aggregation=Indicator.Aggregation.LEVEL,
+        kind=Indicator.Kind.LEVEL,
         direction=Indicator.Direction.DECREASE,
         source=make_source("owid"),
         source_series_code="co2-data:co2",

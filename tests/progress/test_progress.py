@@ -1,211 +1,190 @@
-"""Behaviours of the progress method beyond the document's worked examples.
+"""Behaviours of the progress method beyond the document's worked examples, on real series of the bundled data.
 
-Series values are real figures from the team's shared data (named per constant). Targets marked "example input"
-are not targets of any document: they only steer the arithmetic into the branch under test.
+Where a test needs a target no document sets, it is marked "example input": it only steers the arithmetic.
 """
 
+import dataclasses
 import datetime
 
 import pytest
 
-from tasks.models import ProgressStatus
 from tasks.progress import (
+    GROWTH_KINDS,
+    KINDS,
+    LEVEL_KINDS,
     Point,
+    SeriesSpec,
     TargetSpec,
     assess_indicator,
     commitment_status,
-    is_growth_figure,
+    method_for,
     required_path,
     rollup,
     statuses_disagree,
     trend_projection,
 )
-
-# World Bank WDI GB.XPD.RSDV.GD.ZS (R&D, % of GDP), China, wdi_china_2003-2023_frankenstein_v2025.csv
-RD_SHARE = {
-    2006: 1.36854004859924,
-    2010: 1.7137199640274,
-    2017: 2.11602997779846,
-    2020: 2.40666007995605,
-    2022: 2.55518007278442,
-}
-# NBS manufacturing PMI via akshare (akshare_china_pmi_monthly_2008-01_2025-05.csv)
-PMI = {(2020, 5): 50.6, (2025, 4): 49.0, (2025, 5): 49.5}
-# World Bank WDI EG.EGY.PRIM.PP.KD (MJ/$2017 PPP GDP), China, wdi_china_2003-2023_frankenstein_v2025.csv
-ENERGY_INTENSITY = {2019: 6.33, 2020: 6.4, 2021: 6.3}
-# NBS GDP growth, cumulative by quarter, % y/y, via akshare (akshare_china_gdp_quarterly_by_sector_2006Q1-2025Q1.csv)
-GDP_GROWTH_Q1 = {2020: -6.8, 2025: 5.4}
+from tests.progress.real_series import catalog_indicators, real_series, series_spec_of, targets_of
 
 
-def annual(values: dict[int, float]) -> list[Point]:
-    return [Point(datetime.date(year, 1, 1), value) for year, value in values.items()]
-
-
-def monthly(values: dict[tuple[int, int], float]) -> list[Point]:
-    return [Point(datetime.date(year, month, 1), value) for (year, month), value in values.items()]
-
-
-def assess(points, *, target=None, frequency="annual", aggregation="level", direction="increase", unit=""):
+def _assess(code, *, until=None, targets=None):
+    points = real_series(code, until=until)
     return assess_indicator(
-        points=points, frequency=frequency, aggregation=aggregation, direction=direction, target=target, unit=unit
+        points=points, spec=series_spec_of(code), targets=targets_of(code) if targets is None else targets
     )
 
 
-# --- Targets ------------------------------------------------------------------------------------------
+# --- What a series measures ---------------------------------------------------------------------------
 
 
-def test_ratio_at_or_above_095_is_on_track():
-    # Example input: 1.8% of GDP by 2011, from 2006.
-    result = assess(
-        annual({2006: RD_SHARE[2006], 2010: RD_SHARE[2010]}), target=TargetSpec("level", 1.8, None, 2006, 2011)
+def test_every_catalog_indicator_states_a_known_kind():
+    assert {row["kind"] for row in catalog_indicators()} <= KINDS
+
+
+@pytest.mark.parametrize("row", catalog_indicators(), ids=lambda row: row["code"])
+def test_no_growth_rate_index_or_diffusion_index_is_scored_by_compound_growth(row):
+    result = _assess(row["code"])
+    if row["kind"] in LEVEL_KINDS:
+        assert method_for(row["kind"]) == "compound_growth"
+        assert result.method in ("compound_growth", "target_ratio", "band", "none")
+    else:
+        assert method_for(row["kind"]) in ("recent_pace", "neutral_line")
+        assert result.method != "compound_growth"
+        assert "compound;" not in result.reason
+
+
+def test_a_diffusion_index_needs_its_neutral_line():
+    with pytest.raises(ValueError, match="neutral"):
+        SeriesSpec(kind="diffusion_index", direction="increase", frequency="monthly")
+
+
+def test_an_unknown_kind_is_refused():
+    with pytest.raises(ValueError, match="kind"):
+        SeriesSpec(kind="growth", direction="increase", frequency="annual")
+
+
+# --- Annual targets: the year's own figure -------------------------------------------------------------
+
+
+def test_an_annual_target_is_never_judged_on_a_neighbouring_years_figure():
+    """The WDI series ends in 2023: the 2024 target (T8) has no figure, and 2023's is not used for it."""
+    t8 = [target for target in targets_of("wb-gdp-growth") if target.target_year == 2024]
+    result = _assess("wb-gdp-growth", targets=t8)
+    assert [(v.year, v.verdict, v.figure) for v in result.year_verdicts] == [(2024, "no_figure", None)]
+    assert result.method != "annual_targets"
+    assert "No figure yet for the years of the annual targets (2024)" in result.reason
+
+
+def test_about_is_met_within_half_a_point_and_narrowly_missed_within_one():
+    """2023 GDP growth 5.25: against 'about 5' met; against 'about 5.9' (example input) narrowly missed."""
+    about = [TargetSpec(kind="annual", value=5.9, target_year=2023, qualifier="about")]
+    assert _assess("wb-gdp-growth", targets=about).year_verdicts[0].verdict == "narrowly_missed"
+    met = [TargetSpec(kind="annual", value=5.7, target_year=2023, qualifier="about")]
+    assert _assess("wb-gdp-growth", targets=met).year_verdicts[0].verdict == "met"
+
+
+def test_a_missed_year_with_growth_at_or_above_zero_is_stalled():
+    """2022 GDP growth 2.95 against about 5.5 (T6 alone): missed, stalled."""
+    t6 = [target for target in targets_of("wb-gdp-growth") if target.target_year == 2022]
+    result = _assess("wb-gdp-growth", targets=t6)
+    assert (result.status, result.year_verdicts[0].verdict) == ("stalled", "missed")
+
+
+def test_a_fall_beyond_an_about_target_for_a_fall_is_met():
+    """Energy intensity 2024: -3 against 'about -2.5': a deeper cut than the target meets it."""
+    verdict = next(v for v in _assess("energy-intensity-change").year_verdicts if v.year == 2024)
+    assert (verdict.verdict, verdict.shortfall) == ("met", pytest.approx(-0.5))
+
+
+# --- Plan targets: the base year ---------------------------------------------------------------------------
+
+
+def test_a_level_target_without_base_year_starts_the_year_before_its_document():
+    """Example input: R&D share 2.5 by 2025, set in 2021. The base is 2020, not the series' first year (2003)."""
+    target = TargetSpec(kind="level", value=2.5, target_year=2025, set_in_year=2021)
+    result = _assess("wb-rd-expenditure-share", targets=[target])
+    assert result.base_period == datetime.date(2020, 1, 1)
+    assert "the base is 2020" in result.reason
+
+
+def test_a_base_year_without_a_figure_is_not_substituted():
+    """Example input: base 1990, before the series starts (1996)."""
+    target = TargetSpec(kind="level", value=2.5, target_year=2025, base_year=1990)
+    result = _assess("wb-rd-expenditure-share", targets=[target])
+    assert result.method == "compound_growth"  # the trend decides, and says why the target could not
+    assert "cannot be assessed yet: no figure for the base year 1990" in result.reason
+
+
+def test_the_latest_figure_a_target_trace_shows_is_the_latest_used():
+    """Example input: R&D share 3 by 2030 from 2020. The trace's latest is 2023's own figure, not the base's."""
+    series = real_series("wb-rd-expenditure-share")
+    target = TargetSpec(kind="level", value=3, target_year=2030, base_year=2020)
+    result = _assess("wb-rd-expenditure-share", targets=[target])
+    assert (result.latest_period, result.latest_value) == (series[-1].period, series[-1].value)
+    assert result.base_value == next(p.value for p in series if p.period.year == 2020)
+
+
+def test_a_compounded_plan_change_needs_every_year():
+    result = _assess(
+        "energy-intensity-change", targets=[t for t in targets_of("energy-intensity-change") if t.kind != "annual"]
     )
-    assert result.status == ProgressStatus.ON_TRACK
-    assert result.ratio == pytest.approx(1.03, abs=0.005)
-    assert result.threshold == "ratio ≥ 0.95"
+    assert result.method != "plan_cumulative"
+    assert "needs every year's figure from 2021 (held: 2024)" in result.reason
 
 
-def test_ratio_between_minus_01_and_05_is_stalled():
-    # Example input: a 13.5% cut from 2019 by 2025.
-    target = TargetSpec("percent_change", -13.5, None, 2019, 2025)
-    result = assess(annual({2019: 6.33, 2021: 6.3}), target=target, direction="decrease")
-    assert result.status == ProgressStatus.STALLED
-    assert result.ratio == pytest.approx(0.099, abs=0.0005)
-    assert result.threshold == "−0.1 ≤ ratio < 0.5"
+# --- The robust trend -------------------------------------------------------------------------------------
 
 
-def test_growth_figure_with_target_compares_points_a_year():
-    # Example input: PMI 52 by 2027, from May 2020.
-    result = assess(
-        monthly(PMI), target=TargetSpec("level", 52, None, 2020, 2027), frequency="monthly", aggregation="index"
+def test_one_month_cannot_decide_a_monthly_trend():
+    """Replacing the window's first month by a fifth of its value moves the median slope little."""
+    series = real_series("secondary-industry-electricity-consumption-ytd")
+    spec = series_spec_of("secondary-industry-electricity-consumption-ytd")
+    start = series[-1].period.replace(year=series[-1].period.year - 5)
+    first = next(index for index, point in enumerate(series) if point.period >= start)
+    shocked = [*series[:first], dataclasses.replace(series[first], value=series[first].value / 5), *series[first + 1 :]]
+    before = assess_indicator(points=series, spec=spec).actual_rate
+    after = assess_indicator(points=shocked, spec=spec).actual_rate
+    assert abs(after - before) < 0.005
+
+
+def test_a_flagged_break_in_the_window_is_named():
+    result = _assess("wb-internet-users")
+    assert "a break in series at 2023" in result.reason
+
+
+# --- Natural limits --------------------------------------------------------------------------------------
+
+
+def test_a_projected_share_stops_at_100_percent():
+    """Internet users (% of population) grow about 7.5% a year: by 2035 the projection would pass 100."""
+    projection = trend_projection(
+        points=real_series("wb-internet-users"), spec=series_spec_of("wb-internet-users"), until_year=2035
     )
-    assert result.method == "target_level_ratio"
-    assert result.basis == "points"
-    assert result.base_period == datetime.date(2020, 5, 1)
-    assert result.actual_rate == pytest.approx(-0.22)
-    assert result.required_rate == pytest.approx(0.2)
-    assert result.status == ProgressStatus.REGRESSING
-    assert result.threshold == "ratio < −0.1"
+    assert max(point.value for point in projection) == 100
+    assert projection[-1].value == 100
+    assert projection[-1].period.year < 2035
 
 
-def test_base_already_past_target_then_falling_back_is_regressing():
-    # Example input: PMI 50 by 2027 from 2020; May 2020 was already above it, May 2025 is below.
-    result = assess(
-        monthly(PMI), target=TargetSpec("level", 50, None, 2020, 2027), frequency="monthly", aggregation="index"
-    )
-    assert result.status == ProgressStatus.REGRESSING
-    assert result.threshold == "fell back from the target"
+def test_a_required_path_stops_at_the_plausible_range():
+    spec = series_spec_of("wb-internet-users")
+    base = real_series("wb-internet-users")[-1]
+    path = required_path(base=base, target_value=120, target_year=2030, spec=spec)
+    assert path[-1].value == 100
 
 
-def test_figures_after_the_target_year_are_not_used_and_the_reason_says_so():
-    result = assess(annual(RD_SHARE), target=TargetSpec("level", 2.5, None, 2006, 2020), aggregation="rate")
-    assert result.latest_period == datetime.date(2020, 1, 1)
-    assert "The target year 2020 has passed" in result.reason
+def test_growth_rates_get_no_projected_trend():
+    spec = series_spec_of("wb-gdp-growth")
+    assert trend_projection(points=real_series("wb-gdp-growth"), spec=spec, until_year=2030) == []
 
 
-def test_level_target_without_base_year_starts_from_the_earliest_figure():
-    result = assess(annual(RD_SHARE), target=TargetSpec("level", 2.5, None, None, 2020), aggregation="rate")
-    assert result.base_period == datetime.date(2006, 1, 1)
-
-
-def test_level_target_without_base_year_compares_like_seasons():
-    result = assess(
-        monthly({(2020, 2): 35.7, **PMI}),
-        target=TargetSpec("level", 52, None, None, 2027),
-        frequency="monthly",
-        aggregation="index",
-    )
-    assert result.base_period == datetime.date(2020, 5, 1)
-
-
-def test_result_carries_target_level_and_year():
-    result = assess(
-        annual(ENERGY_INTENSITY), target=TargetSpec("percent_change", -13.5, None, 2020, 2025), direction="decrease"
-    )
-    assert result.target_value == pytest.approx(6.4 * 0.865)
-    assert result.target_year == 2025
-
-
-def test_no_figure_after_the_base_cannot_be_assessed():
-    result = assess(annual({2020: 6.4}), target=TargetSpec("percent_change", -13.5, None, 2020, 2025))
-    assert result.status == ProgressStatus.NOT_ASSESSABLE
-    assert "no figure after the base period" in result.reason
-
-
-def test_band_needs_ordered_ends():
-    with pytest.raises(ValueError, match="value ≤ value_high"):
-        assess(monthly(PMI), target=TargetSpec("band", 49, None, None, 2025), frequency="monthly")
-
-
-# --- No target --------------------------------------------------------------------------------------
-
-
-def test_rate_with_growth_unit_crossing_zero_is_judged_in_points():
-    points = [Point(datetime.date(year, 1, 1), value) for year, value in GDP_GROWTH_Q1.items()]
-    result = assess(points, frequency="quarterly", aggregation="rate", unit="% y/y")
-    assert result.method == "level_trend"
-    assert result.actual_rate == pytest.approx(2.44)
-    assert result.status == ProgressStatus.ON_TRACK
-
-
-def test_level_series_at_or_below_zero_without_target_cannot_be_assessed():
-    points = [Point(datetime.date(year, 1, 1), value) for year, value in GDP_GROWTH_Q1.items()]
-    result = assess(points, frequency="quarterly", aggregation="level")
-    assert result.status == ProgressStatus.NOT_ASSESSABLE
-    assert "at or below zero" in result.reason
-
-
-def test_stable_direction_drifting_a_little_is_stalled():
-    result = assess(monthly(PMI), frequency="monthly", aggregation="index", direction="stable")
-    assert result.status == ProgressStatus.STALLED
-    assert result.threshold == "0.1 points ≤ |change| < 0.5 points a year"
-
-
-def test_no_figures_at_all_cannot_be_assessed_and_rests_on_no_year():
-    result = assess([])
-    assert result.status == ProgressStatus.NOT_ASSESSABLE
-    assert result.method == "none"
-    assert result.years == ()
-    assert result.before_article is False
+def test_growth_kinds_are_the_ones_the_method_never_compounds():
+    assert {"growth_yoy", "growth_ytd", "index_prev_year_100"} == GROWTH_KINDS
 
 
 def test_two_figures_for_one_period_are_refused():
+    spec = series_spec_of("wb-gdp-growth")
+    point = Point(datetime.date(2020, 1, 1), 2.0)
     with pytest.raises(ValueError, match="two figures"):
-        assess(annual({2020: 6.4}) + annual({2020: 6.3}))
-
-
-def test_unknown_frequency_is_refused():
-    with pytest.raises(ValueError, match="unknown frequency"):
-        assess(annual(ENERGY_INTENSITY), frequency="weekly")
-
-
-def test_points_are_sorted_before_use():
-    result = assess(list(reversed(annual(ENERGY_INTENSITY))), direction="decrease")
-    assert result.latest_period == datetime.date(2021, 1, 1)
-
-
-def test_a_status_resting_on_2024_or_later_is_not_before_the_article():
-    result = assess(monthly(PMI), frequency="monthly", aggregation="index")
-    assert result.years == (2020, 2025)
-    assert result.before_article is False
-
-
-@pytest.mark.parametrize(
-    ("aggregation", "unit", "expected"),
-    [
-        ("index", "", True),
-        ("rate", "annual %", True),
-        ("rate", "% y/y", True),
-        ("rate", "同比增长 %", True),
-        ("rate", "% of GDP", False),
-        ("rate", "% change", True),
-        ("rate", "Growth rate, %", True),
-        ("rate", "CNY per USD (exchange rate)", False),
-        ("rate", "index, same period last year=100", True),
-        ("level", "annual %", False),
-    ],
-)
-def test_growth_figures_are_recognised_by_aggregation_and_unit(aggregation, unit, expected):
-    assert is_growth_figure(aggregation, unit) is expected
+        assess_indicator(points=[point, point], spec=spec)
 
 
 # --- Commitments and tasks ----------------------------------------------------------------------------
@@ -250,40 +229,3 @@ def test_rollup_counts_every_status_including_zeros():
         "regressing": 0,
         "not_assessable": 1,
     }
-
-
-# --- Chart helpers --------------------------------------------------------------------------------------
-
-
-def test_required_path_compounds_yearly_from_base_to_target():
-    base = Point(datetime.date(2006, 1, 1), RD_SHARE[2006])
-    path = required_path(base=base, target=TargetSpec("level", 2.5, None, 2006, 2020), target_value=2.5)
-    assert [p.period.year for p in path] == list(range(2006, 2021))
-    assert path[0] == base
-    assert path[-1].value == pytest.approx(2.5)
-    assert path[7].value == pytest.approx(RD_SHARE[2006] * (2.5 / RD_SHARE[2006]) ** 0.5)
-
-
-def test_required_path_is_a_straight_line_for_growth_figures():
-    base = Point(datetime.date(2020, 5, 1), 50.6)
-    path = required_path(
-        base=base, target=TargetSpec("level", 52, None, 2020, 2027), target_value=52, aggregation="index"
-    )
-    assert path[-1].period == datetime.date(2027, 5, 1)
-    assert path[1].value == pytest.approx(50.8)
-
-
-def test_trend_projection_extends_the_window_rate_to_the_year():
-    projection = trend_projection(points=annual(RD_SHARE), frequency="annual", aggregation="rate", until_year=2025)
-    rate = (RD_SHARE[2022] / RD_SHARE[2017]) ** (1 / 5) - 1
-    assert [p.period.year for p in projection] == [2022, 2023, 2024, 2025]
-    assert projection[3].value == pytest.approx(RD_SHARE[2022] * (1 + rate) ** 3)
-
-
-def test_trend_projection_is_empty_without_a_trend():
-    assert trend_projection(points=annual({2022: 2.555}), frequency="annual", aggregation="rate", until_year=2025) == []
-
-
-def test_trend_projection_is_empty_for_a_level_series_at_or_below_zero():
-    points = [Point(datetime.date(year, 1, 1), value) for year, value in GDP_GROWTH_Q1.items()]
-    assert trend_projection(points=points, frequency="quarterly", aggregation="level", until_year=2030) == []
