@@ -46,6 +46,10 @@ class TargetOverlay:
     required_values: list[float] = field(default_factory=list)
     projection_periods: list[datetime.date] = field(default_factory=list)
     projection_values: list[float] = field(default_factory=list)
+    # Annual targets, one marker per year at the target's value, labelled with the year's verdict.
+    annual_periods: list[datetime.date] = field(default_factory=list)
+    annual_values: list[float] = field(default_factory=list)
+    annual_labels: list[str] = field(default_factory=list)
 
 
 def _wrapped(text: str, width: int) -> str:
@@ -221,6 +225,18 @@ def indicator_figure(
                 name=_("Baseline"),
                 marker={"symbol": "square", "size": 11, "color": GUIDE_COLOUR},
                 hovertemplate=_("Baseline") + ": %{y}<extra></extra>",
+            )
+        )
+    if overlay.annual_periods:
+        figure.add_trace(
+            go.Scatter(
+                x=_x(overlay.annual_periods),
+                y=overlay.annual_values,
+                mode="markers",
+                name=_("Annual target"),
+                marker={"symbol": "line-ew-open", "size": 18, "color": "#2e8540", "line": {"width": 3}},
+                customdata=[html.escape(label) for label in overlay.annual_labels],
+                hovertemplate="%{customdata}<extra></extra>",
             )
         )
     if overlay.target_period is not None and overlay.target_value is not None:
