@@ -1,7 +1,8 @@
-"""What changed in the tracker, newest first: new figures, revisions, assessments and targets.
+"""What changed in the tracker, newest first: new figures, revisions, assessments, targets and early warnings.
 
 Read for the feeds (`indicators/feeds.py`) and the /changes/ page, for the whole site, one task or one
-indicator, in five queries however much changed. New figures are grouped: one entry per refresh run, and
+indicator, in a fixed number of queries however much changed (five, and three more when monthly or
+quarterly indicators are in scope, for their early warnings). New figures are grouped: one entry per refresh run, and
 one per indicator and day for figures entered without a run (analysts, the snapshot), so a first load of
 thousands of figures is a few entries, not thousands.
 """
@@ -15,11 +16,12 @@ from django.db.models import Count, Max, Q
 from django.db.models.functions import TruncDate
 from django.urls import reverse
 
-from indicators import periods
-from indicators.models import CommitmentIndicator, IngestRun, Observation, ObservationRevision, Target
+from indicators import periods, warnings
+from indicators.models import CommitmentIndicator, Indicator, IngestRun, Observation, ObservationRevision, Target
+from indicators.selectors import early_warnings_get
 from tasks.models import Assessment
 
-KINDS = ("figures", "revision", "assessment", "target")
+KINDS = ("figures", "revision", "assessment", "target", "warning")
 FEED_LENGTH = 50
 
 
@@ -31,12 +33,13 @@ class Scope:
     indicator: str = ""
     kind: str = ""
 
-    def indicator_filter(self, prefix: str = "indicator") -> Q:
+    def indicator_filter(self, prefix: str = "indicator__") -> Q:
+        """The scope's indicators, reached through `prefix` ("" for the Indicator model itself)."""
         if self.indicator:
-            return Q(**{f"{prefix}__code": self.indicator})
+            return Q(**{f"{prefix}code": self.indicator})
         if self.task:
             linked = CommitmentIndicator.objects.filter(commitment__task__number=self.task).values("indicator_id")
-            return Q(**{f"{prefix}_id__in": linked})
+            return Q(**{f"{prefix}pk__in": linked})
         return Q()
 
     def commitment_filter(self) -> Q:
@@ -110,7 +113,7 @@ def _entered_changes(scope: Scope, limit: int) -> list[Change]:
 
 def _revision_changes(scope: Scope, limit: int) -> list[Change]:
     revisions = (
-        ObservationRevision.objects.filter(scope.indicator_filter("observation__indicator"))
+        ObservationRevision.objects.filter(scope.indicator_filter("observation__indicator__"))
         .select_related("observation__indicator", "observation__geography")
         .order_by("-replaced_at", "-pk")[:limit]
     )
@@ -173,6 +176,22 @@ def _target_changes(scope: Scope, limit: int) -> list[Change]:
     ]
 
 
+def _warning_changes(scope: Scope, limit: int) -> list[Change]:
+    watched = Indicator.objects.filter(scope.indicator_filter(""), frequency__in=warnings.FREQUENCIES)
+    found = early_warnings_get(indicators=list(watched))
+    return [
+        Change(
+            kind="warning",
+            guid=f"warning-{item.indicator.code}-{item.warning.rule}-{item.warning.figures[-1].period:%Y-%m}",
+            when=item.recorded_at,
+            title=f"Early warning: {item.indicator.name_en}",
+            description=f"{item.warning.rule}: {item.warning.message}",
+            link=_indicator_link(item.indicator.code),
+        )
+        for item in found
+    ][:limit]
+
+
 def changes_get(*, scope: Scope, limit: int = FEED_LENGTH) -> list[Change]:
     """The newest `limit` changes in the scope, newest first."""
     readers = {
@@ -180,6 +199,7 @@ def changes_get(*, scope: Scope, limit: int = FEED_LENGTH) -> list[Change]:
         "revision": (_revision_changes,),
         "assessment": (_assessment_changes,),
         "target": (_target_changes,),
+        "warning": (_warning_changes,),
     }
     found = [
         change

@@ -18,4 +18,5 @@ urlpatterns = [
     path("feeds/changes/indicators/<slug:code>/rss/", feeds.ChangesRssFeed(), name="indicator_changes_rss"),
     path("sources/", views.source_list, name="source_list"),
     path("method/", views.method, name="method"),
+    path("method/early-warnings/", views.early_warning_rules, name="early_warnings"),
 ]

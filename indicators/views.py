@@ -17,6 +17,7 @@ from indicators.forms import ChangesFilterForm, IndicatorListFilterForm, SeriesF
 from tasks import progress
 
 METHOD_DOCUMENT = Path(settings.BASE_DIR) / "docs" / "progress-method.md"
+EARLY_WARNINGS_DOCUMENT = Path(settings.BASE_DIR) / "docs" / "early-warnings.md"
 
 
 def _series_form(request, code: str) -> SeriesFilterForm:
@@ -59,6 +60,9 @@ def indicator_detail(request, code: str):
         lambda: selectors.indicator_page_get(
             indicator=selectors.indicator_get_for_page(code=code), filters=filters, language=language
         )
+    )
+    context["early_warnings"] = SimpleLazyObject(
+        lambda: selectors.early_warnings_get(indicators=[context["page"].indicator])
     )
     return render_page(request, "indicators/indicator_detail.html", context, partials={"chart-panel": "chart-panel"})
 
@@ -127,3 +131,19 @@ def method(request):
             "percent": {name: f"{getattr(progress, name) * 100:g}" for name in ("CAGR_CLEAR", "CAGR_SLIGHT")},
         },
     )
+
+
+@require_GET
+def early_warning_rules(request):
+    """The early-warning rules, as docs/early-warnings.md states them."""
+    document = EARLY_WARNINGS_DOCUMENT.read_text(encoding="utf-8") if EARLY_WARNINGS_DOCUMENT.exists() else ""
+    return render_page(request, "indicators/early_warnings.html", {"rules": _sections(document)})
+
+
+def _sections(document: str) -> list[tuple[str, str]]:
+    """The document's `## rule` sections, each with its text."""
+    sections = []
+    for block in document.split("\n## ")[1:]:
+        heading, _, text = block.partition("\n")
+        sections.append((heading.strip(), text.strip()))
+    return sections
