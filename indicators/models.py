@@ -1,6 +1,7 @@
 """Indicators, where their figures come from, the figures themselves and their history."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -163,6 +164,16 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}: {self.name_en}"
+
+    def clean(self) -> None:
+        """What a series measures must fit its unit and limits: the progress method relies on it."""
+        errors = {}
+        if self.kind == self.Kind.SHARE and (self.plausible_max is None or self.plausible_max > 100):
+            errors["plausible_max"] = _("A share cannot pass 100: set the plausible maximum to 100 or less.")
+        if self.kind in (self.Kind.GROWTH_YOY, self.Kind.GROWTH_YTD) and "%" not in self.unit:
+            errors["unit"] = _("A growth rate is in percent: its unit must say '%'.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class CommitmentIndicator(models.Model):

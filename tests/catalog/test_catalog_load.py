@@ -165,3 +165,23 @@ def test_load_catalog_command_prints_what_it_wrote(db, capsys):
     second = capsys.readouterr().out
     assert "Commitment" in first and "created  63" not in second
     assert "Catalog loaded: 0 row(s) written." in second
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"kind": "growth"}, "kind"),
+        ({"kind": "share", "plausible_max": 1000}, "A share cannot pass 100"),
+        ({"kind": "growth_yoy", "unit": "万吨"}, "A growth rate is in percent"),
+        ({"kind": "diffusion_index", "neutral_value": None}, "indicator_index_states_neutral_value"),
+    ],
+    ids=["unknown-kind", "share-over-100", "growth-without-percent", "diffusion-without-neutral-line"],
+)
+def test_what_a_series_measures_is_checked_when_the_catalog_loads(db, catalog_copy, change, message):
+    def edit(indicators):
+        next(row for row in indicators if row["code"] == "crude-steel-output").update(change)
+
+    _edit_yaml(catalog_copy, "indicators", edit)
+    with pytest.raises(CatalogError, match=f"Indicator crude-steel-output.*{message}"):
+        catalog_load(directory=catalog_copy)
+    assert Indicator.objects.count() == 0
