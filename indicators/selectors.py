@@ -18,6 +18,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 
 from indicators import charts, periods, provenance, warnings
 from indicators.cache_keys import site_version
@@ -96,6 +97,21 @@ class IndicatorSummary:
     @property
     def rates_in_points(self) -> bool:
         return self.assessment.basis == progress.POINTS
+
+    @property
+    def rate_unit(self) -> str:
+        """What the trace's rates are, in words: they differ by method (a compound rate, an average, a distance)."""
+        return RATE_UNITS.get(self.assessment.method, RATE_UNITS["target_ratio"] if self.rates_in_points else "")
+
+
+RATE_UNITS = {
+    "compound_growth": _("a year (compound)"),
+    "recent_pace": _("% on a year before (recent average)"),
+    "neutral_line": _("points from the neutral line (12-month average)"),
+    "plan_average": _("% a year (average of the plan years)"),
+    "plan_cumulative": _("% a year (yearly changes compounded)"),
+    "target_ratio": _("points a year"),
+}
 
 
 def target_spec(target: Target) -> progress.TargetSpec:
