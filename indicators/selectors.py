@@ -957,6 +957,8 @@ def _data_tables() -> list[BulkTable]:
                 ("scale", "scale", "The power of ten the unit is multiplied by."),
                 ("frequency", "frequency", "annual, quarterly or monthly."),
                 ("aggregation", "aggregation", "level, ytd (year to date), index or rate."),
+                ("kind", "kind", "What a figure measures: level, share, count, growth_yoy, growth_ytd, an index."),
+                ("neutral_value", "neutral_value", "A diffusion index's or an index's neutral line, if any."),
                 ("direction", "direction", "increase, decrease or stable: the desired direction."),
                 ("source", "source__key", "The source's key (sources.csv)."),
                 ("source_series_code", "source_series_code", "The series' code at the source."),
@@ -1008,6 +1010,7 @@ def _data_tables() -> list[BulkTable]:
                 ("kind", "kind", "level, percent_change or band."),
                 ("value", "value", "The level; the percentage change; the band's low end."),
                 ("value_high", "value_high", "The band's high end."),
+                ("qualifier", "qualifier", "about, at_least, at_most or exact, as the clause words it."),
                 ("base_year", "base_year", "The base year of a percentage change."),
                 ("target_year", "target_year", "The year the target is for."),
                 ("document_title", "document_title", "The document that sets it."),
@@ -1045,15 +1048,19 @@ class IndicatorWarning:
     recorded_at: datetime.datetime
 
 
-def _level_target_this_year(targets: list[Target], year: int) -> Target | None:
+GROWTH_KINDS = (Indicator.Kind.GROWTH_YOY, Indicator.Kind.GROWTH_YTD)
+YEAR_TARGET_KINDS = (Target.Kind.ANNUAL, Target.Kind.LEVEL)
+
+
+def _year_target(targets: list[Target], year: int) -> Target | None:
     return next((target for target in targets if target.target_year == year), None)
 
 
 def early_warnings_get(*, indicators: list[Indicator]) -> list[IndicatorWarning]:
     """The early warnings of these indicators' home series (monthly and quarterly only), in two queries.
 
-    The annual-target rule reads a level target for the latest figure's year, and only for rates (a growth
-    rate the plan sets); the neutral line is the indicator's own `neutral_value`.
+    The annual-target rule reads the target set for the latest figure's year, and only for growth rates;
+    the neutral line is the indicator's own `neutral_value`.
     """
     watched = {indicator.pk: indicator for indicator in indicators if indicator.frequency in warnings.FREQUENCIES}
     if not watched:
@@ -1072,16 +1079,16 @@ def early_warnings_get(*, indicators: list[Indicator]) -> list[IndicatorWarning]
         recorded[indicator_id, period] = updated_at
     targets: dict[int, list[Target]] = {}
     for target in Target.objects.filter(
-        indicator_id__in=watched, geography__code=HOME_GEOGRAPHY, kind=Target.Kind.LEVEL
+        indicator_id__in=watched, geography__code=HOME_GEOGRAPHY, kind__in=YEAR_TARGET_KINDS
     ):
         targets.setdefault(target.indicator_id, []).append(target)
     found = []
     for pk, indicator in watched.items():
         points = series[pk]
-        target = _level_target_this_year(targets.get(pk, []), points[-1].period.year) if points else None
-        if indicator.aggregation != Indicator.Aggregation.RATE:
-            target = None
-        neutral = getattr(indicator, "neutral_value", None)  # the lead's migration adds the field
+        target = None
+        if points and indicator.kind in GROWTH_KINDS:
+            target = _year_target(targets.get(pk, []), points[-1].period.year)
+        neutral = indicator.neutral_value
         for warning in warnings.early_warnings(
             points=points,
             frequency=indicator.frequency,

@@ -114,6 +114,8 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "scale",
             "frequency",
             "aggregation",
+            "kind",
+            "neutral_value",
             "direction",
             "arrival",
             "release_lag_days",
@@ -167,13 +169,16 @@ class TargetSerializer(serializers.ModelSerializer):
             "kind",
             "value",
             "value_high",
+            "qualifier",
             "base_year",
             "target_year",
+            "period_note",
             "document_title",
             "document_issuer",
             "document_date",
             "document_url",
             "clause_quote",
+            "clause_gloss_en",
         ]
 
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from indicators import warnings
-from indicators.models import Indicator, Observation
+from indicators.models import Indicator, Observation, Target
 from tasks.progress import Point
 from tests.factories import GeographyFactory, IndicatorFactory, ObservationFactory, TargetFactory
 
@@ -92,11 +92,20 @@ def industrial_growth(db):
     china = GeographyFactory(code="CHN")
     indicator = IndicatorFactory(
         code="industry-growth",
+        unit="%",
         frequency=Indicator.Frequency.MONTHLY,
         aggregation=Indicator.Aggregation.RATE,
+        kind=Indicator.Kind.GROWTH_YOY,
         direction=Indicator.Direction.INCREASE,
     )
-    TargetFactory(indicator=indicator, geography=china, value=Decimal("5"), base_year=None, target_year=2025)
+    TargetFactory(
+        indicator=indicator,
+        geography=china,
+        kind=Target.Kind.ANNUAL,
+        value=Decimal("5"),
+        base_year=None,
+        target_year=2025,
+    )
     for month, value in ((6, "5.2"), (7, "4.9"), (8, "4.7"), (9, "4.8")):
         ObservationFactory(indicator=indicator, geography=china, period=datetime.date(2025, month, 1), value=value)
     return indicator
@@ -120,6 +129,35 @@ def test_the_feed_carries_the_warning(client, industrial_growth):
     body = client.get("/feeds/changes/").content.decode()
     assert "Early warning: Indicator industry-growth" in body
     assert "below-annual-target: Below the annual target of 5" in body
+
+
+@pytest.fixture
+def pmi(db):
+    """A manufacturing PMI under its neutral line (the fixture's 50) for the last three months."""
+    china = GeographyFactory(code="CHN")
+    indicator = IndicatorFactory(
+        code="manufacturing-pmi",
+        unit="index",
+        frequency=Indicator.Frequency.MONTHLY,
+        aggregation=Indicator.Aggregation.INDEX,
+        kind=Indicator.Kind.DIFFUSION_INDEX,
+        neutral_value=Decimal(PMI_NEUTRAL),
+        direction=Indicator.Direction.INCREASE,
+    )
+    for month, value in ((3, "50.5"), (4, "49.0"), (5, "49.5"), (6, "49.7")):
+        ObservationFactory(indicator=indicator, geography=china, period=datetime.date(2025, month, 1), value=value)
+    return indicator
+
+
+def test_the_pmi_page_warns_of_three_months_under_its_neutral_line(client, pmi):
+    html = client.get("/indicators/manufacturing-pmi/").content.decode()
+    assert 'data-rule="below-neutral-line"' in html
+    assert "Below the neutral line of 50 for 3 periods running (2025-04: 49, 2025-05: 49.5, 2025-06: 49.7)" in html
+
+
+def test_a_pmi_back_above_its_line_lifts_the_warning(client, pmi):
+    Observation.objects.filter(period=datetime.date(2025, 6, 1)).update(value=Decimal("50.1"))
+    assert "data-rule=" not in client.get("/indicators/manufacturing-pmi/").content.decode()
 
 
 def test_the_rules_page_states_each_rule(client, db):
