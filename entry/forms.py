@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Geography, Indicator
@@ -21,6 +22,16 @@ from tasks.models import ProgressStatus
 from tasks.services.assessments import evidence_links_clean
 
 _PERIOD_EXAMPLES = {"annual": "2023", "quarterly": "2023-Q2", "monthly": "2023-04"}
+_LARGEST_ID = 2**63 - 1  # BigAutoField; a longer number overflows SQLite's integer before any lookup
+
+
+class CorrectionQueryForm(forms.Form):
+    """`?observation=<id>` on the entry page: the figure to correct. Anything but a plain id is ignored."""
+
+    observation = forms.IntegerField(required=False, min_value=1, max_value=_LARGEST_ID)
+
+    def observation_id(self) -> int | None:
+        return self.cleaned_data["observation"] if self.is_valid() else None
 
 
 class ObservationForm(forms.Form):
@@ -58,7 +69,8 @@ class ObservationForm(forms.Form):
         self.fields["value"].widget.attrs["inputmode"] = "decimal"
         plausible = plausible_range_label(indicator)
         if plausible:
-            self.fields["value"].help_text = _("Plausible range: %(range)s") % {"range": plausible}
+            # Django renders help_text as HTML; the unit is text an admin typed.
+            self.fields["value"].help_text = _("Plausible range: %(range)s") % {"range": escape(plausible)}
 
     @classmethod
     def for_observation(cls, observation, **kwargs):

@@ -17,7 +17,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.services import user_can_enter_on, user_can_revert
@@ -25,6 +25,7 @@ from config.rendering import render_page
 from entry import selectors
 from entry.forms import (
     AssessmentForm,
+    CorrectionQueryForm,
     DisagreementResolveForm,
     ObservationForm,
     RevertForm,
@@ -71,7 +72,7 @@ def _indicator_for_entry(request, code: str) -> Indicator:
     return indicator
 
 
-@require_GET
+@require_safe
 @login_required
 @permission_required("indicators.add_observation", raise_exception=True)
 def workspace(request):
@@ -81,7 +82,7 @@ def workspace(request):
     return render(request, "entry/workspace.html", {"rows": rows, "open_disagreements": open_disagreements})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 @permission_required(["indicators.add_observation", "indicators.change_observation"], raise_exception=True)
 def indicator_entry(request, code: str):
@@ -106,9 +107,9 @@ def indicator_entry(request, code: str):
             saved = ""
     else:
         observation = None
-        if request.GET.get("observation", "").isdigit():
+        if observation_id := CorrectionQueryForm(request.GET).observation_id():
             observation = get_object_or_404(
-                Observation.objects.select_related("indicator"), pk=request.GET["observation"], indicator=indicator
+                Observation.objects.select_related("indicator"), pk=observation_id, indicator=indicator
             )
         form = ObservationForm.for_observation(observation) if observation else ObservationForm(indicator=indicator)
         saved = ""
@@ -150,7 +151,7 @@ def _record(request, form: ObservationForm):
     return None
 
 
-@require_GET
+@require_safe
 @login_required
 @permission_required("indicators.add_observation", raise_exception=True)
 def indicator_template(request, code: str, fmt: str):
@@ -171,7 +172,7 @@ def indicator_template(request, code: str, fmt: str):
     return response
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 @permission_required(["indicators.add_observation", "indicators.change_observation"], raise_exception=True)
 def indicator_upload(request, code: str):
@@ -247,7 +248,7 @@ def upload_confirm(request, token):
     return redirect("entry:indicator", code=indicator.code)
 
 
-@require_GET
+@require_safe
 @login_required
 @permission_required("indicators.view_observation", raise_exception=True)
 def observation_history(request, pk: int):
@@ -283,7 +284,7 @@ def revision_revert(request, pk: int):
     return redirect("entry:observation_history", pk=revision.observation_id)
 
 
-@require_GET
+@require_safe
 @login_required
 @permission_required("indicators.view_disagreement", raise_exception=True)
 def disagreement_list(request):
@@ -323,7 +324,7 @@ def disagreement_resolve_view(request, pk: int):
     return redirect("entry:disagreements")
 
 
-@require_GET
+@require_safe
 @login_required
 @permission_required("tasks.add_assessment", raise_exception=True)
 def commitment_list(request):
@@ -331,7 +332,7 @@ def commitment_list(request):
     return render(request, "entry/commitment_list.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 @permission_required("tasks.add_assessment", raise_exception=True)
 def commitment_assess_view(request, code: str):

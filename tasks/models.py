@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from tasks.validators import validate_evidence_links
+
 
 class ProgressStatus(models.TextChoices):
     """One vocabulary for analysts' assessments and for what the progress method computes."""
@@ -108,7 +110,9 @@ class Assessment(models.Model):
     commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="assessments")
     status = models.CharField(max_length=16, choices=ProgressStatus.choices)
     note = models.TextField()
-    evidence_links = models.JSONField(default=list, blank=True, help_text=_("http(s) URLs."))
+    evidence_links = models.JSONField(
+        default=list, blank=True, validators=[validate_evidence_links], help_text=_("http(s) URLs.")
+    )
     assessed_on = models.DateField()
     assessed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="assessments"

@@ -11,6 +11,8 @@ from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from config.static_headers import add_static_headers
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -257,7 +259,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 # form around it fits). The proxy in front should refuse the same bound first (README, "Request size").
 REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=6 * 1024 * 1024)
 # Static files are answered by WhiteNoise before the CSP middleware runs; this gives them the same header.
-WHITENOISE_ADD_HEADERS_FUNCTION = "config.body_limit.add_static_headers"
+WHITENOISE_ADD_HEADERS_FUNCTION = add_static_headers
 
 # --- Security ---------------------------------------------------------------------------
 # https://docs.djangoproject.com/en/5.2/howto/deployment/checklist/

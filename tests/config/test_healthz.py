@@ -1,5 +1,8 @@
 import pytest
+from django.db.migrations.executor import MigrationExecutor
 from django.db.utils import OperationalError
+
+from config import views
 
 
 @pytest.mark.django_db
@@ -7,7 +10,7 @@ def test_healthz_answers_200_when_the_database_answers(client, settings):
     settings.REDIS_URL = ""
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "checks": {"database": "ok"}}
+    assert response.json() == {"status": "ok", "checks": {"database": "ok", "migrations": "ok"}}
     assert "no-cache" in response.headers["Cache-Control"]
 
 
@@ -21,7 +24,7 @@ def test_healthz_names_the_database_when_it_fails_without_exception_text(client,
     monkeypatch.setattr("django.db.backends.utils.CursorWrapper.execute", refuse)
     response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.json() == {"status": "unavailable", "checks": {"database": "failed"}}
+    assert response.json() == {"status": "unavailable", "checks": {"database": "failed", "migrations": "failed"}}
     assert b"password" not in response.content and b"10.0.0.5" not in response.content
 
 
@@ -30,7 +33,7 @@ def test_healthz_checks_redis_where_configured_and_names_it_when_unreachable(cli
     settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
     response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.json()["checks"] == {"database": "ok", "redis": "failed"}
+    assert response.json()["checks"] == {"database": "ok", "migrations": "ok", "redis": "failed"}
 
 
 @pytest.mark.integration
@@ -38,4 +41,24 @@ def test_healthz_checks_redis_where_configured_and_names_it_when_unreachable(cli
 def test_healthz_reports_redis_ok_on_the_full_stack(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json()["checks"] == {"database": "ok", "redis": "ok"}
+    assert response.json()["checks"] == {"database": "ok", "migrations": "ok", "redis": "ok"}
+
+
+@pytest.mark.django_db
+def test_healthz_fails_while_a_migration_is_unapplied(client, settings, monkeypatch):
+    settings.REDIS_URL = ""
+    monkeypatch.setattr(views, "_migrated", False)
+    unapplied = ("tasks", "0002_assessment_evidence_links_validator")
+    monkeypatch.setattr(MigrationExecutor, "migration_plan", lambda self, targets: [(unapplied, False)])
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "checks": {"database": "ok", "migrations": "failed"}}
+
+
+@pytest.mark.django_db
+def test_healthz_answers_head_as_it_answers_get(client, settings):
+    settings.REDIS_URL = ""
+    response = client.head("/healthz")
+    assert response.status_code == 200
