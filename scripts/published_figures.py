@@ -8,9 +8,12 @@ Rules, applied in this order:
 - Approximate or planned figures ("about 30", "some 443,000", planned batch sizes) are left out.
 - A bound ("超过419万", "7万多家", "more than") is kept only where no exact figure exists for that period, and is
   flagged as estimated with the bound named in the note.
-- Two figures for one period: the later publication wins (a final figure supersedes a preliminary one, and the
-  year-end bulletin supersedes a conference statement); on the same date, the first row of the file. The other
-  figures are named in the winner's note, never averaged.
+- Two figures for one period: the State Council's own text (a Government Work Report clause) wins over any copy;
+  otherwise the later publication wins (a final figure supersedes a preliminary one, and the year-end bulletin
+  supersedes a conference statement); on the same date, the first row of the file. The other figures are named
+  in the winner's note, never averaged.
+- A stock count printed with a date rather than a year is filed under a year-end only where the row states which
+  (STATED_YEAR_END); a quarter-end month is its quarter.
 """
 
 import csv
@@ -47,6 +50,8 @@ UNIT_FACTORS = {
     "亿块": {"亿块": 1, "億塊": 1},
     "万千瓦时": {"亿千瓦时": 10000, "億千瓦時": 10000},
     "万台（套）": {"万台套": 1, "万臺(套)": 1},
+    # "880万" in "标准机架数超过880万": the sentence names the standard rack, so 万 is 万标准机架.
+    "万标准机架": {"万标准机架": 1, "万": 1},
 }
 BOUND_WORDS = ("超过", "超過", "超:", "more than", "exceeded", "多家")
 APPROXIMATE_WORDS = ("左右", "about", "planned", "some ")
@@ -56,6 +61,49 @@ YEAR_TO_DATE = {
     "soe-total-profits-ytd",
     "secondary-industry-electricity-consumption-ytd",
 }
+
+
+# The file's `new: ...` figure families that a catalog indicator now holds. The file is kept as it was read, so
+# the mapping lives here; a family not listed stays skipped ("no catalog indicator holds this figure yet").
+CATALOG_CODE_FOR = {
+    "new: manufacturing value added share of GDP (MIIT/NBS)": "manufacturing-value-added-share-miit",
+    "new: equipment manufacturing share of value added of industry above designated size": (
+        "equipment-manufacturing-share"
+    ),
+    "new: R&D expenditure (GERD), NBS": "rd-expenditure",
+    "new: R&D expenditure share of GDP, NBS": "rd-expenditure-share-nbs",
+    "new: R&D expenditure of industrial enterprises above designated size": "industrial-enterprise-rd-expenditure",
+    "new: NEV output (NBS)": "nev-output",
+    "new: industrial medium- and long-term loans (本外币), growth": "industrial-medium-long-term-loans-growth",
+    "new: comprehensive utilisation rate of bulk industrial solid waste (MIIT)": (
+        "bulk-industrial-solid-waste-utilization-rate"
+    ),
+    "new: data centre racks in use": "data-centre-racks",
+}
+
+# Stock counts printed with a date, not a year, that still state which year-end they describe. Each pattern is
+# filed under the year it names, and the note says why:
+STATED_YEAR_END = [
+    (
+        re.compile(r"as of \d{4}-\d{2} \(reported with (\d{4}) results\)"),
+        "a stock count stated in the report of {year}'s results, before any later figure, is the count at the end "
+        "of {year}",
+    ),
+    (
+        re.compile(r"\d{4}-\d{2} \(after the (\d{4}) list\)"),
+        "a cumulative count of list designations stated after the {year} list and before the next is the count "
+        "through the {year} list, which is how MIIT dates it (its 'by the end of 2023' green-factory count is the "
+        "count through the 2023 list)",
+    ),
+]
+
+
+def stated_year_end(text: str) -> tuple[int, str] | None:
+    """The year-end a dated stock count states, with the rule that files it there; None if it states none."""
+    for pattern, rule in STATED_YEAR_END:
+        if match := pattern.fullmatch(text.strip()):
+            return int(match[1]), rule.format(year=match[1])
+    return None
 
 
 GWR_COPY = (
@@ -190,7 +238,14 @@ def reference_period(text: str, code: str, frequency: str) -> datetime.date | st
     text = text.strip()
     year_to_date = code in YEAR_TO_DATE
     if match := re.fullmatch(r"(\d{4})(?: list| \(year\)| \(full year\))?", text):
-        return _year_end(match[1]) if frequency == "annual" else "an annual figure; the indicator is monthly"
+        return _year_end(match[1]) if frequency == "annual" else f"an annual figure; the indicator is {frequency}"
+    if frequency == "annual" and (stated := stated_year_end(text)):
+        return _year_end(str(stated[0]))
+    if frequency == "quarterly":
+        quarter_end = re.fullmatch(r"(\d{4})-(03|06|09|12)(?: \(Q[1-4] end\))?", text)
+        if quarter_end:
+            return datetime.date(int(quarter_end[1]), int(quarter_end[2]) - 2, 1)
+        return f"reference period {text!r} is not the end of a quarter; the indicator is quarterly"
     month = re.fullmatch(r"(\d{4})-(\d{2})(?: \((Jan-\w+|full year|month)\))?", text)
     cumulative = re.fullmatch(r"(\d{4})-01/(\d{2}) \(cumulative\)", text)
     if month and frequency == "annual":
@@ -240,7 +295,7 @@ def read_figures(data: Path, indicators: dict[str, dict]) -> tuple[list[Figure],
     # rate read from a level's sentence keeps that sentence's line.
     numbered = list(enumerate([*rows, *REVIEW_FIGURES], start=2))
     for line, row in [*numbered, *stated_growth_rows(numbered)]:
-        code = row["indicator_code"]
+        code = CATALOG_CODE_FOR.get(row["indicator_code"], row["indicator_code"])
         indicator = indicators.get(code)
         if indicator is None:
             skipped.append(Skipped(line, code, row["period"], "no catalog indicator holds this figure yet"))
@@ -267,7 +322,14 @@ def choose(figures: Iterable[Figure]) -> list[tuple[Figure, list[Figure]]]:
     chosen = []
     for group in groups.values():
         exact = [figure for figure in group if not figure.is_bound] or group
-        ranked = sorted(exact, key=lambda figure: (_publication_date(figure.source["published"]), -figure.line))
+        ranked = sorted(
+            exact,
+            key=lambda figure: (
+                figure.source in REVIEW_FIGURES,
+                _publication_date(figure.source["published"]),
+                -figure.line,
+            ),
+        )
         winner = ranked[-1]
         chosen.append((winner, [figure for figure in group if figure is not winner]))
     return chosen
@@ -289,6 +351,8 @@ def provenance_note(figure: Figure, others: list[Figure]) -> str:
         f"Copy read: {source['url']} ({source['read_via']}).",
         f"Printed as: {source['value']} {source['unit']}.",
     ]
+    if stated := stated_year_end(source["period"]):
+        parts.append(f"Reference period printed {source['period']!r}, filed as {stated[0]}: {stated[1]}.")
     if figure.is_bound:
         parts.append("A bound, not an exact figure: the value is the bound the sentence states.")
     if source["note"].strip():
@@ -296,7 +360,8 @@ def provenance_note(figure: Figure, others: list[Figure]) -> str:
     if others:
         listed = "; ".join(_describe(other) for other in others)
         parts.append(
-            f"Other figures for this period, not used (the later publication and exact figures win): {listed}."
+            f"Other figures for this period, not used (the issuer's own text, exact figures and the later "
+            f"publication win): {listed}."
         )
     parts.append("licence: unverified (official statistics quoted for citation; the copy's terms were not confirmed).")
     return " ".join(parts)

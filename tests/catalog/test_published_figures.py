@@ -52,3 +52,41 @@ def test_an_exact_figure_wins_over_a_later_bound():
     exact, bound = _figure(2, "425.1", "2025-01-26"), _figure(3, "419", "2025-02-01", is_bound=True)
     [(winner, others)] = published_figures.choose([exact, bound])
     assert winner is exact and others == [bound]
+
+
+def test_a_count_reported_with_a_years_results_is_that_years_end():
+    printed = "as of 2023-03 (reported with 2022 results)"
+    assert reference_period(printed, "national-advanced-manufacturing-clusters", "annual") == datetime.date(2022, 1, 1)
+
+
+def test_a_count_after_a_list_is_the_count_through_that_list():
+    assert reference_period("2023-05 (after the 2022 list)", "national-green-factories", "annual") == datetime.date(
+        2022, 1, 1
+    )
+
+
+def test_a_dated_count_that_names_no_year_end_stays_out():
+    assert isinstance(
+        reference_period("as of 2024-03", "industrial-internet-platform-connected-equipment", "annual"), str
+    )
+
+
+def test_a_quarter_end_month_is_its_quarter_and_other_months_fit_none():
+    assert reference_period("2023-06 (Q2 end)", "industrial-medium-long-term-loans-growth", "quarterly") == (
+        datetime.date(2023, 4, 1)
+    )
+    assert isinstance(reference_period("2023-05", "manufacturing-medium-long-term-loans-growth", "quarterly"), str)
+
+
+def test_the_government_work_reports_clause_wins_over_a_later_copy():
+    review = published_figures.REVIEW_FIGURES[0]
+    copy = {**review, "published": "2023-03-19", "document": "a newspaper"}
+    from_report = Figure(300, "srdi-smes", "CHN", datetime.date(2022, 1, 1), "70000", True, review)
+    from_copy = Figure(7, "srdi-smes", "CHN", datetime.date(2022, 1, 1), "70000", True, copy)
+    [(winner, others)] = published_figures.choose([from_copy, from_report])
+    assert winner is from_report and others == [from_copy]
+
+
+def test_every_new_figure_family_named_for_a_catalog_indicator_is_in_the_catalog(catalog):
+    codes = {indicator["code"] for indicator in catalog["indicators"]}
+    assert set(published_figures.CATALOG_CODE_FOR.values()) <= codes

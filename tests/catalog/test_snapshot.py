@@ -242,3 +242,25 @@ def test_a_government_work_report_review_figure_cites_its_clause(snapshot_rows):
     )
     assert row["value"] == "9.2" and "制造业投资增长9.2%。" in row["note"]
     assert "zh.wikisource.org" in row["citation"] and "Government Work Report" in row["note"]
+
+
+def test_the_final_rd_expenditure_wins_over_the_preliminary_estimates(snapshot_rows):
+    assert _snapshot_value(snapshot_rows, "rd-expenditure", "CHN", "2022-01-01") == "30782.9"
+    row = next(
+        row for row in snapshot_rows if (row["indicator_code"], row["period"]) == ("rd-expenditure", "2022-01-01")
+    )
+    assert "30870" in row["note"] and "3.09 trillion yuan" in row["note"] and "not used" in row["note"]
+
+
+def test_the_miit_manufacturing_share_is_its_own_series_beside_the_wdi_one(snapshot_rows):
+    assert _snapshot_value(snapshot_rows, "manufacturing-value-added-share-miit", "CHN", "2022-01-01") == "27.7"
+    assert _snapshot_value(snapshot_rows, "wb-manufacturing-value-added-share", "CHN", "2022-01-01") != "27.7"
+
+
+def test_a_count_filed_under_a_stated_year_end_says_which_rule_filed_it(snapshot_rows):
+    row = next(
+        row
+        for row in snapshot_rows
+        if (row["indicator_code"], row["period"]) == ("national-green-factories", "2022-01-01")
+    )
+    assert row["value"] == "3616" and "filed as 2022" in row["note"]
