@@ -66,10 +66,30 @@ def _tick_format(frequency: str) -> str:
 
 
 def _layout(*, title: str, unit: str, source: str, frequency: str, compact: bool) -> dict:
+    """The unit sits level above the y axis, never rotated beside it, so no title can run into it.
+
+    A card prints its source in its caption, so only the indicator page's larger chart carries it, as a
+    subtitle Plotly places under the title (it travels with a downloaded image).
+    """
     title = _wrapped(title, 44 if compact else 64)
     title_lines = title.count("<br>") + 1
+    unit = _wrapped(unit, 48 if compact else 72)
+    unit_lines = unit.count("<br>") + 1
+    # Anchored to the top, so a title that wraps grows downwards into the margin kept for it.
+    title_block = {
+        "text": title,
+        "font": {"size": 14 if compact else 17},
+        "x": 0,
+        "xanchor": "left",
+        "y": 1,
+        "yref": "container",
+        "yanchor": "top",
+        "pad": {"t": 8},
+    }
+    if not compact:
+        title_block["subtitle"] = {"text": _("Source: %(source)s") % {"source": source}, "font": {"size": 11}}
     return {
-        "title": {"text": title, "font": {"size": 14 if compact else 17}, "x": 0, "xanchor": "left"},
+        "title": title_block,
         "font": {"family": FONT, "color": GUIDE_COLOUR},
         "xaxis": {
             "title": {"text": "" if compact else _("Period")},
@@ -78,10 +98,14 @@ def _layout(*, title: str, unit: str, source: str, frequency: str, compact: bool
             "gridcolor": "#eceff3",
             "automargin": True,
         },
-        # automargin keeps a long unit clear of the tick labels; a very long one is broken into lines.
-        "yaxis": {"title": {"text": _wrapped(unit, 24)}, "automargin": True, "gridcolor": "#eceff3", "zeroline": False},
+        "yaxis": {"automargin": True, "gridcolor": "#eceff3", "zeroline": False},
         "legend": {"orientation": "h", "yanchor": "top", "y": -0.14, "x": 0},
-        "margin": {"l": 56, "r": 16, "t": (46 if compact else 52) + 20 * title_lines, "b": 36 if compact else 48},
+        "margin": {
+            "l": 56,
+            "r": 16,
+            "t": (22 if compact else 44) + 20 * title_lines + 15 * unit_lines,
+            "b": 36 if compact else 48,
+        },
         "height": 260 if compact else 460,
         "autosize": True,
         "showlegend": not compact,
@@ -90,19 +114,30 @@ def _layout(*, title: str, unit: str, source: str, frequency: str, compact: bool
         "hovermode": "x unified" if not compact else "closest",
         "annotations": [
             {
-                "text": _("Source: %(source)s") % {"source": source},
+                "text": unit,
                 "xref": "paper",
                 "yref": "paper",
                 "x": 0,
                 "y": 1,
-                "yshift": 6,
+                "yshift": 4,
                 "xanchor": "left",
                 "yanchor": "bottom",
+                "align": "left",
                 "showarrow": False,
                 "font": {"size": 11, "color": "#5b6475"},
             }
         ],
     }
+
+
+def _break_at_january(periods: list[datetime.date], *columns: list) -> tuple[list, ...]:
+    """A year-to-date series restarts each January: a gap (None) before it draws each year as its own line."""
+    rows = []
+    for index, period in enumerate(periods):
+        if index and period.month == 1:
+            rows.append((period, *(None for column in columns)))
+        rows.append((period, *(column[index] for column in columns)))
+    return tuple(list(cells) for cells in zip(*rows, strict=True)) if rows else (periods, *columns)
 
 
 def compact_figure(
@@ -115,10 +150,13 @@ def compact_figure(
     frequency: str,
     target_year: int | None = None,
     target_value: float | None = None,
+    year_to_date: bool = False,
 ) -> str:
     """A small chart of the home series, with the target as a point when it is a level."""
     title, unit, source = html.escape(title), html.escape(unit), html.escape(source)
     figure = go.Figure(layout=_layout(title=title, unit=unit, source=source, frequency=frequency, compact=True))
+    if year_to_date:
+        periods, values = _break_at_january(periods, values)
     figure.add_trace(
         go.Scatter(
             x=_x(periods),
@@ -152,8 +190,11 @@ def indicator_figure(
     frequency: str,
     series: list[Series],
     overlay: TargetOverlay,
+    year_to_date: bool = False,
 ) -> str:
-    """The indicator page's chart: each geography, and the target overlay for the home geography."""
+    """The indicator page's chart: each geography, and the target overlay for the home geography.
+
+    A year-to-date series is drawn as one line per year, broken at each January, not as a sawtooth."""
     title, unit, source = html.escape(title), html.escape(unit), html.escape(source)
     figure = go.Figure(layout=_layout(title=title, unit=unit, source=source, frequency=frequency, compact=False))
     colours = iter(PALETTE)
@@ -178,19 +219,22 @@ def indicator_figure(
     for one in series:
         name = html.escape(one.name)
         colour = HOME_COLOUR if one.emphasised else next(colours, GUIDE_COLOUR)
+        periods, values, revised = one.periods, one.values, one.revised
+        if year_to_date:
+            periods, values, revised = _break_at_january(periods, values, revised)
         figure.add_trace(
             go.Scatter(
-                x=_x(one.periods),
-                y=one.values,
+                x=_x(periods),
+                y=values,
                 mode="lines+markers",
                 name=name,
                 line={"color": colour, "width": 3 if one.emphasised else 1.5},
                 marker={
-                    "size": [9 if revised else 5 for revised in one.revised],
-                    "symbol": ["diamond-open" if revised else "circle" for revised in one.revised],
+                    "size": [9 if flag else 5 for flag in revised],
+                    "symbol": ["diamond-open" if flag else "circle" for flag in revised],
                     "color": colour,
                 },
-                customdata=[_("revised") if revised else "" for revised in one.revised],
+                customdata=[_("revised") if flag else "" for flag in revised],
                 hovertemplate=f"{name}: %{{y}} %{{customdata}}<extra></extra>",
             )
         )
