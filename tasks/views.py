@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from config.rendering import render_page
 from indicators.cache_keys import fragment_cache
 from tasks import selectors
+from tasks.forms import TaskDetailQueryForm
 
 
-@require_GET
+@require_safe
 def task_list(request):
     """The seven tasks at a glance: progress, a headline chart, freshness and commitments."""
     language = get_language()
@@ -24,11 +25,11 @@ def task_list(request):
     return render_page(request, "tasks/task_list.html", context)
 
 
-@require_GET
+@require_safe
 def task_detail(request, number: int):
     """One task: its text, commitments with the evidence for their statuses, and its charts."""
     language = get_language()
-    sector_slug = request.GET.get("sector", "")[:50]
+    sector_slug = TaskDetailQueryForm(request.GET).sector_slug()
     context = fragment_cache(language, "task", number, sector_slug)
     policy_task = SimpleLazyObject(lambda: selectors.task_get(number=number))
     context["policy_task"] = policy_task
@@ -38,14 +39,14 @@ def task_detail(request, number: int):
     return render_page(request, "tasks/task_detail.html", context, partials={"commitments": "commitments"})
 
 
-@require_GET
+@require_safe
 def sector_list(request):
     """Every sector against the seven tasks."""
     matrix = selectors.sector_list_with_matrix(language=get_language())
     return render_page(request, "tasks/sector_list.html", {"matrix": matrix})
 
 
-@require_GET
+@require_safe
 def sector_detail(request, slug: str):
     """One sector across all seven tasks."""
     language = get_language()
