@@ -113,6 +113,9 @@ def build() -> dict:
                     unit="units",
                     frequency="annual" if n <= ANNUAL_INDICATORS else "monthly",
                     aggregation=["level", "level", "rate", "index"][n % 4],
+                    # What a figure measures, matching its aggregation; an index states its neutral line.
+                    kind=["level", "level", "share", "index_prev_year_100"][n % 4],
+                    neutral_value=100 if n % 4 == 3 else None,
                     direction=["increase", "decrease", "increase"][n % 3],
                     arrival="api",
                     release_lag_days=60,
