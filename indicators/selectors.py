@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
@@ -106,7 +106,7 @@ class IndicatorSummary:
 
 RATE_UNITS = {
     "compound_growth": _("a year (compound)"),
-    "recent_pace": _("% on a year before (recent average)"),
+    "recent_pace": _("% year on year (recent average)"),
     "neutral_line": _("points from the neutral line (12-month average)"),
     "plan_average": _("% a year (average of the plan years)"),
     "plan_cumulative": _("% a year (yearly changes compounded)"),
@@ -166,7 +166,9 @@ def _labels_key(indicator: Indicator) -> str:
 
 
 def _summary_cache_key(indicator: Indicator, targets: list[Target]) -> str:
-    return f"indicator-summary:{indicator.pk}:v{indicator.data_version}:{spec_key(indicator, targets)}"
+    """The reasons are written in the request's language, so the language is part of the key."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    return f"indicator-summary:{indicator.pk}:v{indicator.data_version}:{language}:{spec_key(indicator, targets)}"
 
 
 Series = tuple[progress.Point, ...]

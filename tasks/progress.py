@@ -15,12 +15,15 @@ import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from tasks.models import STATUS_SEVERITY, ProgressStatus
 
 ARTICLE_YEAR = 2024  # Qiushi No. 1, 2024: a status resting only on earlier years is the trend before the article.
 TREND_WINDOW_YEARS = 5
 # Years whose figures are known to break a trend: a window that reaches into one says so in its reason.
-BREAK_YEARS = {2020: "the COVID-19 shock"}
+BREAK_YEARS = {2020: gettext_lazy("the COVID-19 shock")}
 
 # UN Statistics Division, SDG Progress Chart (CAGR ratio): CR = actual rate / required rate.
 RATIO_ON_TRACK = 0.95
@@ -154,17 +157,21 @@ def assess_indicator(
         result = _assess_plan(series, spec, plan)
         if result.status != ProgressStatus.NOT_ASSESSABLE:
             return replace(result, year_verdicts=verdicts)
-        why_not = f"The plan target for {plan.target_year} cannot be assessed yet: {_bare(result.reason)}. "
+        why_not = _("The plan target for {year} cannot be assessed yet: {why}. ").format(
+            year=plan.target_year, why=_bare(result.reason)
+        )
     if any(verdict.verdict != "no_figure" for verdict in verdicts):
         return _from_verdicts(series, spec, verdicts, why_not)
     if verdicts:
         years = ", ".join(str(v.year) for v in verdicts)
-        why_not += f"No figure yet for the years of the annual targets ({years}). "
+        why_not += _("No figure yet for the years of the annual targets ({years}). ").format(years=years)
     trend = _assess_trend(series, spec)
     if why_not and trend.status != ProgressStatus.NOT_ASSESSABLE:
-        trend = replace(trend, reason=f"{why_not}Without a target: {trend.reason}")
+        reason = _("{why_not}Without a target: {reason}").format(why_not=why_not, reason=trend.reason)
+        trend = replace(trend, reason=reason)
     elif why_not:
-        trend = replace(trend, reason=f"Cannot be assessed yet. {why_not}Without a target: {_bare(trend.reason)}.")
+        reason = _("Cannot be assessed yet. {why_not}Without a target: {why}.")
+        trend = replace(trend, reason=reason.format(why_not=why_not, why=_bare(trend.reason)))
     return replace(trend, year_verdicts=verdicts)
 
 
@@ -281,16 +288,28 @@ def _year_verdict(series: list[Point], spec: SeriesSpec, target: TargetSpec) -> 
     return YearVerdict(figure=figure, verdict=verdict, shortfall=shortfall, **common)
 
 
-_QUALIFIER_WORDS = {"about": "about", "at_least": "at least", "at_most": "at most", "exact": ""}
-_VERDICT_WORDS = {"met": "met", "narrowly_missed": "narrowly missed", "missed": "missed", "no_figure": "no figure yet"}
+_QUALIFIER_WORDS = {
+    "about": gettext_lazy("about"),
+    "at_least": gettext_lazy("at least"),
+    "at_most": gettext_lazy("at most"),
+    "exact": "",
+}
+_VERDICT_WORDS = {
+    "met": gettext_lazy("met"),
+    "narrowly_missed": gettext_lazy("narrowly missed"),
+    "missed": gettext_lazy("missed"),
+    "no_figure": gettext_lazy("no figure yet"),
+}
 
 
 def describe_verdict(verdict: YearVerdict) -> str:
     """One year of the run, in words: "2022: 3 against about 5.5, missed"."""
     target = f"{_QUALIFIER_WORDS[verdict.qualifier]} {_fmt(verdict.target_value)}".strip()
     if verdict.figure is None:
-        return f"{verdict.year}: target {target}, no figure yet"
-    return f"{verdict.year}: {verdict.figure:.3g} against {target}, {_VERDICT_WORDS[verdict.verdict]}"
+        return _("{year}: target {target}, no figure yet").format(year=verdict.year, target=target)
+    return _("{year}: {figure} against {target}, {verdict}").format(
+        year=verdict.year, figure=f"{verdict.figure:.3g}", target=target, verdict=_VERDICT_WORDS[verdict.verdict]
+    )
 
 
 def _from_verdicts(series: list[Point], spec: SeriesSpec, verdicts: tuple[YearVerdict, ...], prefix: str):
@@ -298,18 +317,20 @@ def _from_verdicts(series: list[Point], spec: SeriesSpec, verdicts: tuple[YearVe
     last = judged[-1]
     point = _full_year_figure(series, spec, last.year)
     if last.verdict == "met":
-        status, threshold = ProgressStatus.ACHIEVED, "the year's figure meets its target"
+        status, threshold = ProgressStatus.ACHIEVED, _("the year's figure meets its target")
     elif last.verdict == "narrowly_missed":
-        status, threshold = ProgressStatus.PROGRESSING, f"short by at most {ABOUT_TOLERANCE + NARROW_MARGIN:g} points"
+        short = _("short by at most {points} points").format(points=f"{ABOUT_TOLERANCE + NARROW_MARGIN:g}")
+        status, threshold = ProgressStatus.PROGRESSING, short
     elif _sign(spec.direction) * last.figure < 0:
-        status, threshold = ProgressStatus.REGRESSING, "missed, and moving against the desired direction"
+        status, threshold = ProgressStatus.REGRESSING, _("missed, and moving against the desired direction")
     else:
-        status, threshold = ProgressStatus.STALLED, f"short by more than {ABOUT_TOLERANCE + NARROW_MARGIN:g} points"
+        short = _("short by more than {points} points").format(points=f"{ABOUT_TOLERANCE + NARROW_MARGIN:g}")
+        status, threshold = ProgressStatus.STALLED, short
     run = "; ".join(describe_verdict(v) for v in verdicts)
-    reason = (
-        f"{prefix}Each year's own figure against that year's target (\"about\" is met within "
-        f"±{ABOUT_TOLERANCE:g} points): {run}. The status rests on {last.year}."
-    )
+    reason = prefix + _(
+        "Each year's own figure against that year's target (\"about\" is met within ±{tolerance} points): "
+        "{run}. The status rests on {year}."
+    ).format(tolerance=f"{ABOUT_TOLERANCE:g}", run=run, year=last.year)
     return ProgressResult(
         status=status.value,
         method="annual_targets",
@@ -354,7 +375,8 @@ def _base_year(target: TargetSpec) -> tuple[int | None, str]:
         return target.base_year, ""
     if target.set_in_year is not None:
         base = target.set_in_year - 1
-        return base, f"The clause states no base year: the base is {base}, the last full year before the document. "
+        note = _("The clause states no base year: the base is {base}, the last full year before the document. ")
+        return base, note.format(base=base)
     return None, ""
 
 
@@ -371,17 +393,17 @@ def _assess_plan(series: list[Point], spec: SeriesSpec, target: TargetSpec) -> P
 def _assess_level_target(series: list[Point], spec: SeriesSpec, target: TargetSpec) -> ProgressResult:
     usable = [p for p in series if p.period.year <= target.target_year]
     if not usable:
-        return _not_assessable("no figure up to the target year", series, target=target)
+        return _not_assessable(_("no figure up to the target year"), series, target=target)
     latest = usable[-1]
     base_year, base_note = _base_year(target)
     if base_year is None:
-        return _not_assessable("the target states no base year and no document year", series, target=target)
+        return _not_assessable(_("the target states no base year and no document year"), series, target=target)
     base = next((p for p in usable if p.period.year == base_year and p.period.month == latest.period.month), None)
     if base is None:
-        why = f"no figure for the base year {base_year} in the same season as the latest figure"
+        why = _("no figure for the base year {year} in the same season as the latest figure").format(year=base_year)
         return _not_assessable(why, series, target=target)
     if latest.period <= base.period:
-        return _not_assessable("no figure after the base period yet", series, target=target, base=base)
+        return _not_assessable(_("no figure after the base period yet"), series, target=target, base=base)
     target_value = base.value * (1 + target.value / 100) if target.kind == "percent_change" else target.value
     compound = spec.kind in LEVEL_KINDS and min(base.value, latest.value, target_value) > 0
     basis = CAGR if compound else POINTS
@@ -391,24 +413,36 @@ def _assess_level_target(series: list[Point], spec: SeriesSpec, target: TargetSp
     passed = _passed_note(series, target.target_year)
     actual = _rate(basis, base, latest)
     if sign * (latest.value - target_value) >= 0:
-        reason = f"{base_note}The latest figure {_fmt(latest.value)} meets the target {_fmt(target_value)}.{passed}"
-        return _result(ProgressStatus.ACHIEVED, threshold="latest meets target", reason=reason, actual=actual, **common)
-    if sign == 0 or sign * (base.value - target_value) >= 0:
-        reason = (
-            f"{base_note}The base figure {_fmt(base.value)} already met the target {_fmt(target_value)}; "
-            f"the latest figure {_fmt(latest.value)} no longer does.{passed}"
+        reason = base_note + _("The latest figure {latest} meets the target {target}.").format(
+            latest=_fmt(latest.value), target=_fmt(target_value)
         )
-        return _result(ProgressStatus.REGRESSING, threshold="fell back from the target", reason=reason, **common)
+        threshold = _("latest meets target")
+        return _result(ProgressStatus.ACHIEVED, threshold=threshold, reason=reason + passed, actual=actual, **common)
+    if sign == 0 or sign * (base.value - target_value) >= 0:
+        reason = base_note + _(
+            "The base figure {base} already met the target {target}; the latest figure {latest} no longer does."
+        ).format(base=_fmt(base.value), target=_fmt(target_value), latest=_fmt(latest.value))
+        threshold = _("fell back from the target")
+        return _result(ProgressStatus.REGRESSING, threshold=threshold, reason=reason + passed, **common)
     end = Point(base.period.replace(year=target.target_year), target_value)
     required = _rate(basis, base, end)
     ratio = actual / required
     status, threshold = _ratio_category(ratio)
-    unit_word = "a year (compound)" if basis == CAGR else "points a year"
-    reason = (
-        f"{base_note}Since {base.period.year} the figure moved {_fmt_rate(actual, basis)} {unit_word}; reaching "
-        f"{_fmt(target_value)} by {target.target_year} needs {_fmt_rate(required, basis)} {unit_word}: "
-        f"ratio {ratio:.2f} ({threshold}).{passed}"
+    unit_word = _("a year (compound)") if basis == CAGR else _("points a year")
+    reason = base_note + _(
+        "Since {base_year} the figure moved {actual} {unit}; reaching {target} by {target_year} needs "
+        "{required} {unit}: ratio {ratio} ({threshold})."
+    ).format(
+        base_year=base.period.year,
+        actual=_fmt_rate(actual, basis),
+        unit=unit_word,
+        target=_fmt(target_value),
+        target_year=target.target_year,
+        required=_fmt_rate(required, basis),
+        ratio=f"{ratio:.2f}",
+        threshold=threshold,
     )
+    reason += passed
     return _result(status, threshold=threshold, reason=reason, actual=actual, required=required, ratio=ratio, **common)
 
 
@@ -426,25 +460,35 @@ def _assess_period_average(series: list[Point], spec: SeriesSpec, target: Target
     base_year, figures, base_note = _plan_years(series, spec, target)
     held = {year: point for year, point in figures.items() if point is not None}
     if base_year is None or not held:
-        return _not_assessable("no yearly figure of the plan period is held", series, target=target)
+        return _not_assessable(_("no yearly figure of the plan period is held"), series, target=target)
     values = [point.value - _growth_offset(spec) for point in held.values()]
     mean = statistics.fmean(values)
     missing = [str(year) for year, point in figures.items() if point is None and year <= max(held)]
-    gap = f" Not held: {', '.join(missing)}; the average is of the years held." if missing else ""
+    gap = _(" Not held: {years}; the average is of the years held.").format(years=", ".join(missing)) if missing else ""
     listed = ", ".join(f"{year} {_fmt(point.value - _growth_offset(spec))}" for year, point in held.items())
     complete = len(held) == len(figures)
     if not target.value:
-        return _not_assessable("a target average of zero has no ratio", series, target=target)
+        return _not_assessable(_("a target average of zero has no ratio"), series, target=target)
     ratio = mean / target.value
-    qualifier = _QUALIFIER_WORDS[target.qualifier] or "of"
+    qualifier = _QUALIFIER_WORDS[target.qualifier]
     if complete and (mean >= target.value if target.qualifier != "at_most" else mean <= target.value):
-        status, threshold = ProgressStatus.ACHIEVED, "the plan period's average meets the target"
+        status, threshold = ProgressStatus.ACHIEVED, _("the plan period's average meets the target")
     else:
         status, threshold = _ratio_category(ratio)
-    reason = (
-        f"{base_note}The average of {base_year + 1}-{target.target_year} so far ({listed}) is {_fmt(mean)}, against "
-        f"a target of {qualifier} {_fmt(target.value)} a year: ratio {ratio:.2f} ({threshold}).{gap}"
+    reason = base_note + _(
+        "The average of {first}-{last} so far ({listed}) is {mean}, against a target of {qualifier} {target} a year: "
+        "ratio {ratio} ({threshold})."
+    ).format(
+        first=base_year + 1,
+        last=target.target_year,
+        listed=listed,
+        mean=_fmt(mean),
+        qualifier=qualifier,
+        target=_fmt(target.value),
+        ratio=f"{ratio:.2f}",
+        threshold=threshold,
     )
+    reason += gap
     last = held[max(held)]
     return _result(
         status,
@@ -465,7 +509,7 @@ def _assess_period_average(series: list[Point], spec: SeriesSpec, target: Target
 def _assess_cumulative(series: list[Point], spec: SeriesSpec, target: TargetSpec) -> ProgressResult:
     base_year, figures, base_note = _plan_years(series, spec, target)
     if base_year is None:
-        return _not_assessable("the target states no base year and no document year", series, target=target)
+        return _not_assessable(_("the target states no base year and no document year"), series, target=target)
     run = []
     for year, point in figures.items():
         if point is None:
@@ -473,8 +517,11 @@ def _assess_cumulative(series: list[Point], spec: SeriesSpec, target: TargetSpec
         run.append((year, point))
     later = [year for year, point in figures.items() if point is not None and year > (run[-1][0] if run else 0)]
     if not run:
-        held = f" (held: {', '.join(map(str, later))})" if later else ""
-        why = f"a change compounded since {base_year} needs every year's figure from {base_year + 1}{held}"
+        held = _(" (held: {years})").format(years=", ".join(map(str, later))) if later else ""
+        why = _("a change compounded since {base} needs every year's figure from {first}").format(
+            base=base_year, first=base_year + 1
+        )
+        why += held
         return _not_assessable(why, series, target=target)
     compounded = math.prod(1 + point.value / 100 for _, point in run)
     change = (compounded - 1) * 100
@@ -482,19 +529,28 @@ def _assess_cumulative(series: list[Point], spec: SeriesSpec, target: TargetSpec
     required = (1 + target.value / 100) ** (1 / horizon) - 1
     actual = compounded ** (1 / len(run)) - 1
     if not required:
-        return _not_assessable("a target of no change has no ratio", series, target=target)
+        return _not_assessable(_("a target of no change has no ratio"), series, target=target)
     ratio = actual / required
     complete = len(run) == horizon
     sign = _sign(spec.direction) or (1 if target.value > 0 else -1)
     if complete and sign * (change - target.value) >= 0:
-        status, threshold = ProgressStatus.ACHIEVED, "the compounded change meets the target"
+        status, threshold = ProgressStatus.ACHIEVED, _("the compounded change meets the target")
     else:
         status, threshold = _ratio_category(ratio)
     listed = ", ".join(f"{year} {_fmt(point.value)}" for year, point in run)
-    reason = (
-        f"{base_note}Compounding the yearly changes since {base_year} ({listed}) gives {change:+.1f}%, "
-        f"{actual * 100:+.2f}% a year; {target.value:+g}% by {target.target_year} needs {required * 100:+.2f}% a "
-        f"year: ratio {ratio:.2f} ({threshold})."
+    reason = base_note + _(
+        "Compounding the yearly changes since {base} ({listed}) gives {change}%, {actual}% a year; {target}% by "
+        "{target_year} needs {required}% a year: ratio {ratio} ({threshold})."
+    ).format(
+        base=base_year,
+        listed=listed,
+        change=f"{change:+.1f}",
+        actual=f"{actual * 100:+.2f}",
+        target=f"{target.value:+g}",
+        target_year=target.target_year,
+        required=f"{required * 100:+.2f}",
+        ratio=f"{ratio:.2f}",
+        threshold=threshold,
     )
     return _result(
         status,
@@ -514,17 +570,17 @@ def _assess_cumulative(series: list[Point], spec: SeriesSpec, target: TargetSpec
 
 def _ratio_category(ratio: float) -> tuple[ProgressStatus, str]:
     if ratio >= RATIO_ON_TRACK:
-        return ProgressStatus.ON_TRACK, "ratio ≥ 0.95"
+        return ProgressStatus.ON_TRACK, _("ratio ≥ 0.95")
     if ratio >= RATIO_PROGRESSING:
-        return ProgressStatus.PROGRESSING, "0.5 ≤ ratio < 0.95"
+        return ProgressStatus.PROGRESSING, _("0.5 ≤ ratio < 0.95")
     if ratio >= RATIO_STALLED:
-        return ProgressStatus.STALLED, "−0.1 ≤ ratio < 0.5"
-    return ProgressStatus.REGRESSING, "ratio < −0.1"
+        return ProgressStatus.STALLED, _("−0.1 ≤ ratio < 0.5")
+    return ProgressStatus.REGRESSING, _("ratio < −0.1")
 
 
 def _passed_note(series: list[Point], target_year: int) -> str:
     if series and series[-1].period.year > target_year:
-        return f" The target year {target_year} has passed; figures after it are not used."
+        return _(" The target year {year} has passed; figures after it are not used.").format(year=target_year)
     return ""
 
 
@@ -537,28 +593,28 @@ def _assess_band(series: list[Point], target: TargetSpec) -> ProgressResult:
     low, high = target.value, target.value_high
     usable = [p for p in series if p.period.year <= target.target_year]
     if not usable:
-        return _not_assessable("no figure up to the target year", series, target=target)
+        return _not_assessable(_("no figure up to the target year"), series, target=target)
     latest = usable[-1]
     band = f"[{_fmt(low)}, {_fmt(high)}]"
     common = {"method": "band", "latest": latest, "target_year": target.target_year}
     distance = _distance_to_band(latest.value, low, high)
     if distance == 0:
-        reason = f"The latest figure {_fmt(latest.value)} is inside the band {band}."
-        return _result(ProgressStatus.ON_TRACK, threshold=f"inside {band}", reason=reason, **common)
+        reason = _("The latest figure {latest} is inside the band {band}.").format(latest=_fmt(latest.value), band=band)
+        threshold = _("inside {band}").format(band=band)
+        return _result(ProgressStatus.ON_TRACK, threshold=threshold, reason=reason, **common)
     year_before = next((p for p in usable if p.period == latest.period.replace(year=latest.period.year - 1)), None)
     if year_before is not None and _distance_to_band(year_before.value, low, high) > distance:
-        reason = (
-            f"The latest figure {_fmt(latest.value)} is outside the band {band}, but closer to it than "
-            f"a year before ({_fmt(year_before.value)})."
-        )
-        threshold = f"outside {band}, closer than a year before"
+        reason = _(
+            "The latest figure {latest} is outside the band {band}, but closer to it than a year before ({before})."
+        ).format(latest=_fmt(latest.value), band=band, before=_fmt(year_before.value))
+        threshold = _("outside {band}, closer than a year before").format(band=band)
         return _result(ProgressStatus.STALLED, threshold=threshold, reason=reason, base=year_before, **common)
-    before = f" (a year before: {_fmt(year_before.value)})" if year_before is not None else ""
-    reason = (
-        f"The latest figure {_fmt(latest.value)} is outside the band {band} and not closer to it than a year "
-        f"before{before}."
+    before = _(" (a year before: {value})").format(value=_fmt(year_before.value)) if year_before is not None else ""
+    reason = _("The latest figure {latest} is outside the band {band} and not closer to it than a year before").format(
+        latest=_fmt(latest.value), band=band
     )
-    threshold = f"outside {band}, not closer than a year before"
+    reason += f"{before}."
+    threshold = _("outside {band}, not closer than a year before").format(band=band)
     return _result(ProgressStatus.REGRESSING, threshold=threshold, reason=reason, base=year_before, **common)
 
 
@@ -571,7 +627,7 @@ def _distance_to_band(value: float, low: float, high: float) -> float:
 
 def _assess_trend(series: list[Point], spec: SeriesSpec) -> ProgressResult:
     if not series:
-        return _not_assessable("no figure yet", series)
+        return _not_assessable(_("no figure yet"), series)
     method = method_for(spec.kind)
     if method == "compound_growth":
         return _assess_compound_growth(series, spec)
@@ -615,10 +671,14 @@ def _break_note(window: list[Point], *, anywhere: bool = False) -> str:
     notes = []
     years = sorted({p.period.year for p in window} if anywhere else {window[0].period.year} if window else set())
     for year in (year for year in years if year in BREAK_YEARS):
-        notes.append(f"The window {'holds' if anywhere else 'starts in'} {year}, a break year ({BREAK_YEARS[year]}).")
+        if anywhere:
+            text = _("The window holds {year}, a break year ({why}).")
+        else:
+            text = _("The window starts in {year}, a break year ({why}).")
+        notes.append(text.format(year=year, why=BREAK_YEARS[year]))
     breaks = [_period_label(p) for p in window if p.is_break]
     if breaks:
-        notes.append(f"The source flags a break in series at {', '.join(breaks)}.")
+        notes.append(_("The source flags a break in series at {periods}.").format(periods=", ".join(breaks)))
     return "".join(f" {note}" for note in notes)
 
 
@@ -626,27 +686,39 @@ def _assess_compound_growth(series: list[Point], spec: SeriesSpec) -> ProgressRe
     window = _window(series)
     latest, base = series[-1], window[0]
     if any(p.value <= 0 for p in window):
-        why = "a level at or below zero has no compound growth, and without a target its change has no scale"
+        why = _("a level at or below zero has no compound growth, and without a target its change has no scale")
         return _not_assessable(why, series, base=base, latest=latest)
     slope = _robust_log_slope(window, spec.frequency)
     if slope is None and len(window) == 1:
-        why = f"only one figure in the last {TREND_WINDOW_YEARS} years ({_period_label(latest)}); a trend needs two"
+        why = _("only one figure in the last {years} years ({period}); a trend needs two").format(
+            years=TREND_WINDOW_YEARS, period=_period_label(latest)
+        )
         return _not_assessable(why, series)
     if slope is None:
-        why = f"no two figures of the same season at least a year apart in the last {TREND_WINDOW_YEARS} years"
+        why = _("no two figures of the same season at least a year apart in the last {years} years").format(
+            years=TREND_WINDOW_YEARS
+        )
         return _not_assessable(why, series)
     rate = math.exp(slope) - 1
     if spec.direction == "peak":
         status, threshold, aim = _peak_category(series, window, spec, rate)
     else:
         status, threshold = _trend_category(rate * 100, spec.direction, CAGR_CLEAR * 100, CAGR_SLIGHT * 100, "%")
-        aim = {"increase": "an increase", "decrease": "a decrease", "stable": "stability"}[spec.direction]
+        aim = {"increase": _("an increase"), "decrease": _("a decrease"), "stable": _("stability")}[spec.direction]
     count = len(window)
-    reason = (
-        f"From {_period_label(base)} to {_period_label(latest)} the figure grew {rate:+.2%} a year (compound; the "
-        f"median slope of {len(_pairs(window, spec.frequency))} pairs of its {count} figures); {aim} is desired "
-        f"({threshold}).{_break_note(window)}"
+    reason = _(
+        "From {base} to {latest} the figure grew {rate} a year (compound; the median slope of {pairs} pairs of its "
+        "{count} figures); {aim} is desired ({threshold})."
+    ).format(
+        base=_period_label(base),
+        latest=_period_label(latest),
+        rate=f"{rate:+.2%}",
+        pairs=len(_pairs(window, spec.frequency)),
+        count=count,
+        aim=aim,
+        threshold=threshold,
     )
+    reason += _break_note(window)
     return _result(
         status,
         method="compound_growth",
@@ -662,22 +734,25 @@ def _assess_compound_growth(series: list[Point], spec: SeriesSpec) -> ProgressRe
 
 def _peak_category(series: list[Point], window: list[Point], spec: SeriesSpec, rate: float):
     """Peaking: a fall is the aim; slower growth than the five years before is progress toward the peak."""
-    aim = "a peak (slower growth, then a fall)"
+    aim = _("a peak (slower growth, then a fall)")
     if rate <= -CAGR_SLIGHT:
-        return ProgressStatus.ON_TRACK, "falling by 0.5% a year or more", aim
+        return ProgressStatus.ON_TRACK, _("falling by 0.5% a year or more"), aim
     if rate < CAGR_SLIGHT:
-        return ProgressStatus.PROGRESSING, "flat within ±0.5% a year: at or near a peak", aim
+        return ProgressStatus.PROGRESSING, _("flat within ±0.5% a year: at or near a peak"), aim
     earlier = _window(series, end=window[0].period)
     earlier_slope = _robust_log_slope(earlier, spec.frequency) if len(earlier) > 1 else None
     if earlier_slope is None:
-        return ProgressStatus.STALLED, "still rising; no earlier window to compare", aim
+        return ProgressStatus.STALLED, _("still rising; no earlier window to compare"), aim
     before = math.exp(earlier_slope) - 1
-    earlier_text = f"the five years before: {before:+.2%} a year"
+    earlier = {"rate": f"{before:+.2%}"}
     if rate < before - CAGR_SLIGHT:
-        return ProgressStatus.PROGRESSING, f"rising, more slowly than {earlier_text}", aim
+        text = _("rising, more slowly than the five years before: {rate} a year")
+        return ProgressStatus.PROGRESSING, text.format(**earlier), aim
     if rate <= before + CAGR_SLIGHT:
-        return ProgressStatus.STALLED, f"rising about as fast as {earlier_text}", aim
-    return ProgressStatus.REGRESSING, f"rising faster than {earlier_text}", aim
+        text = _("rising about as fast as the five years before: {rate} a year")
+        return ProgressStatus.STALLED, text.format(**earlier), aim
+    text = _("rising faster than the five years before: {rate} a year")
+    return ProgressStatus.REGRESSING, text.format(**earlier), aim
 
 
 def _recent_figures(series: list[Point], spec: SeriesSpec) -> list[Point]:
@@ -698,23 +773,27 @@ def _recent_figures(series: list[Point], spec: SeriesSpec) -> list[Point]:
 def _assess_pace(series: list[Point], spec: SeriesSpec) -> ProgressResult:
     recent = _recent_figures(series, spec)
     if spec.kind != "growth_ytd" and len(recent) < _WINDOW_MINIMUM[spec.frequency]:
-        why = f"fewer than {_WINDOW_MINIMUM[spec.frequency]} figures in the last {_WINDOW_FIGURES[spec.frequency]}"
-        return _not_assessable(f"{why} {spec.frequency} periods", series)
+        why = _("fewer than {minimum} figures in the last {count} periods").format(
+            minimum=_WINDOW_MINIMUM[spec.frequency], count=_WINDOW_FIGURES[spec.frequency]
+        )
+        return _not_assessable(why, series)
     offset = _growth_offset(spec)
     pace = statistics.fmean(p.value - offset for p in recent)
-    status, threshold = _trend_category(pace, spec.direction, PACE_CLEAR, PACE_SLIGHT, " points")
+    status, threshold = _trend_category(pace, spec.direction, PACE_CLEAR, PACE_SLIGHT, _(" points"))
     first, last = recent[0], recent[-1]
     if len(recent) == 1:
-        span = (
-            f"The figure for {_period_label(last)} ({'the year to date' if spec.kind == 'growth_ytd' else 'the year'})"
-        )
+        covers = _("the year to date") if spec.kind == "growth_ytd" else _("the year")
+        span = _("The figure for {period} ({covers})").format(period=_period_label(last), covers=covers)
     else:
-        span = f"The {len(recent)} figures from {_period_label(first)} to {_period_label(last)} average"
-    aim = {"increase": "growth", "decrease": "a fall", "stable": "no change", "peak": "a fall"}[spec.direction]
-    reason = (
-        f"{span} {pace:+.2f}% on a year before; {aim} is desired ({threshold}). A growth rate is judged by its "
-        f"recent average, never compounded.{_break_note(recent, anywhere=True)}"
-    )
+        span = _("The {count} figures from {first} to {last} average").format(
+            count=len(recent), first=_period_label(first), last=_period_label(last)
+        )
+    aims = {"increase": _("growth"), "decrease": _("a fall"), "stable": _("no change"), "peak": _("a fall")}
+    reason = _(
+        "{span} {pace}% year on year; {aim} is desired ({threshold}). A growth rate is judged by its recent "
+        "average, never compounded."
+    ).format(span=span, pace=f"{pace:+.2f}", aim=aims[spec.direction], threshold=threshold)
+    reason += _break_note(recent, anywhere=True)
     return _result(
         status,
         method="recent_pace",
@@ -733,24 +812,46 @@ def _assess_neutral_line(series: list[Point], spec: SeriesSpec) -> ProgressResul
     start = _add_months(latest.period, -11)
     recent = [p for p in series if p.period >= start]
     if len(recent) < _WINDOW_MINIMUM["monthly"]:
-        return _not_assessable("fewer than 6 figures in the last 12 months", series)
+        return _not_assessable(_("fewer than 6 figures in the last 12 months"), series)
     neutral = spec.neutral
     mean = statistics.fmean(p.value for p in recent)
     distance = (mean - neutral) * (-1 if spec.direction == "decrease" else 1)
     below = sum(1 for p in recent if p.value < neutral)
     if distance >= NEUTRAL_MARGIN:
-        status, threshold = ProgressStatus.ON_TRACK, f"average ≥ {_fmt(neutral + NEUTRAL_MARGIN)}: expansion"
+        status, threshold = (
+            ProgressStatus.ON_TRACK,
+            _("average ≥ {value}: expansion").format(value=_fmt(neutral + NEUTRAL_MARGIN)),
+        )
     elif distance >= 0:
-        status, threshold = ProgressStatus.PROGRESSING, f"average {_fmt(neutral)} to {_fmt(neutral + NEUTRAL_MARGIN)}"
+        status, threshold = (
+            ProgressStatus.PROGRESSING,
+            _("average {low} to {high}").format(low=_fmt(neutral), high=_fmt(neutral + NEUTRAL_MARGIN)),
+        )
     elif distance > -NEUTRAL_MARGIN:
-        status, threshold = ProgressStatus.STALLED, f"average {_fmt(neutral - NEUTRAL_MARGIN)} to {_fmt(neutral)}"
+        status, threshold = (
+            ProgressStatus.STALLED,
+            _("average {low} to {high}").format(low=_fmt(neutral - NEUTRAL_MARGIN), high=_fmt(neutral)),
+        )
     else:
-        status, threshold = ProgressStatus.REGRESSING, f"average < {_fmt(neutral - NEUTRAL_MARGIN)}: contraction"
-    reason = (
-        f"Over the {len(recent)} months from {_period_label(recent[0])} to {_period_label(latest)} the index averaged "
-        f"{mean:.2f}, {abs(mean - neutral):.2f} {'above' if mean >= neutral else 'below'} its neutral line "
-        f"{_fmt(neutral)} (below it in {below} of {len(recent)} months); a diffusion index is read against that line, "
-        f"not by its slope ({threshold})."
+        status, threshold = (
+            ProgressStatus.REGRESSING,
+            _("average < {value}: contraction").format(value=_fmt(neutral - NEUTRAL_MARGIN)),
+        )
+    side = _("above") if mean >= neutral else _("below")
+    reason = _(
+        "Over the {count} months from {first} to {last} the index averaged {mean}, {distance} {side} its neutral "
+        "line {neutral} (below it in {below} of {count} months); a diffusion index is read against that line, not "
+        "by its slope ({threshold})."
+    ).format(
+        count=len(recent),
+        first=_period_label(recent[0]),
+        last=_period_label(latest),
+        mean=f"{mean:.2f}",
+        distance=f"{abs(mean - neutral):.2f}",
+        side=side,
+        neutral=_fmt(neutral),
+        below=below,
+        threshold=threshold,
     )
     return _result(
         status,
@@ -769,18 +870,25 @@ def _trend_category(change: float, direction: str, clear: float, slight: float, 
     """A change (percent a year, or points) against the desired direction."""
     if direction == "stable":
         if abs(change) < slight:
-            return ProgressStatus.ON_TRACK, f"|change| < {slight:g}{unit} a year"
+            return ProgressStatus.ON_TRACK, _("|change| < {slight}{unit} a year").format(
+                slight=f"{slight:g}", unit=unit
+            )
         if abs(change) < clear:
-            return ProgressStatus.STALLED, f"{slight:g}{unit} ≤ |change| < {clear:g}{unit} a year"
-        return ProgressStatus.REGRESSING, f"|change| ≥ {clear:g}{unit} a year"
+            return ProgressStatus.STALLED, _("{slight}{unit} ≤ |change| < {clear}{unit} a year").format(
+                slight=f"{slight:g}", clear=f"{clear:g}", unit=unit
+            )
+        return ProgressStatus.REGRESSING, _("|change| ≥ {clear}{unit} a year").format(clear=f"{clear:g}", unit=unit)
     toward = -change if direction in ("decrease", "peak") else change
+    values = {"slight": f"{slight:g}", "clear": f"{clear:g}", "unit": unit}
     if toward >= clear:
-        return ProgressStatus.ON_TRACK, f"≥ {clear:g}{unit} in the desired direction"
+        return ProgressStatus.ON_TRACK, _("≥ {clear}{unit} in the desired direction").format(**values)
     if toward >= slight:
-        return ProgressStatus.PROGRESSING, f"{slight:g}{unit} to {clear:g}{unit} in the desired direction"
+        return ProgressStatus.PROGRESSING, _("{slight}{unit} to {clear}{unit} in the desired direction").format(
+            **values
+        )
     if toward > -slight:
-        return ProgressStatus.STALLED, f"less than {slight:g}{unit} either way"
-    return ProgressStatus.REGRESSING, f"≥ {slight:g}{unit} against the desired direction"
+        return ProgressStatus.STALLED, _("less than {slight}{unit} either way").format(**values)
+    return ProgressStatus.REGRESSING, _("≥ {slight}{unit} against the desired direction").format(**values)
 
 
 # --- Shared arithmetic ----------------------------------------------------------------------------
@@ -881,7 +989,7 @@ def _not_assessable(
     return ProgressResult(
         status=ProgressStatus.NOT_ASSESSABLE.value,
         method="none",
-        reason=f"Cannot be assessed yet: {why}.",
+        reason=_("Cannot be assessed yet: {why}.").format(why=why),
         base_period=base.period if base else None,
         base_value=base.value if base else None,
         latest_period=latest.period if latest else None,
@@ -897,7 +1005,8 @@ def _not_assessable(
 
 
 def _bare(reason: str) -> str:
-    return reason.removeprefix("Cannot be assessed yet: ").rstrip(".")
+    """A not-assessable reason without its opening words, to quote inside another reason."""
+    return reason.removeprefix(_("Cannot be assessed yet: {why}.").split("{why}")[0]).rstrip(".。")
 
 
 def _fmt(value: float) -> str:

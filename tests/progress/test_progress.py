@@ -7,6 +7,7 @@ import dataclasses
 import datetime
 
 import pytest
+from django.utils import translation
 
 from tasks.progress import (
     GROWTH_KINDS,
@@ -229,3 +230,12 @@ def test_rollup_counts_every_status_including_zeros():
         "regressing": 0,
         "not_assessable": 1,
     }
+
+
+def test_reasons_and_thresholds_are_written_in_the_active_language():
+    with translation.override("zh-hans"):
+        result = _assess("manufacturing-pmi")
+    assert "荣枯线" in result.reason
+    assert result.threshold == "平均值在49.5至50之间"
+    with translation.override("en"):
+        assert "neutral line" in _assess("manufacturing-pmi").reason
