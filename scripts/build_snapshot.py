@@ -412,6 +412,7 @@ def published_rows(data: Path) -> Iterator[Row]:
             published_figures.VINTAGE,
             figure.source["url"],
             published_figures.provenance_note(figure, others),
+            is_provisional=published_figures.is_preliminary(figure.source),
             is_estimated=figure.is_bound,
         )
 

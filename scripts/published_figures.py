@@ -335,6 +335,11 @@ def choose(figures: Iterable[Figure]) -> list[tuple[Figure, list[Figure]]]:
     return chosen
 
 
+def is_preliminary(source: dict[str, str]) -> bool:
+    """A figure its row calls preliminary (the note begins so, or the printed unit says so): flagged provisional."""
+    return source["note"].strip().lower().startswith("preliminary") or "(preliminary)" in source["unit"]
+
+
 def _describe(figure: Figure) -> str:
     source = figure.source
     return f"{source['value']} {source['unit']} ({source['document']}; {source['publisher']}; {source['published']})"
@@ -353,6 +358,8 @@ def provenance_note(figure: Figure, others: list[Figure]) -> str:
     ]
     if stated := stated_year_end(source["period"]):
         parts.append(f"Reference period printed {source['period']!r}, filed as {stated[0]}: {stated[1]}.")
+    if is_preliminary(source):
+        parts.append("Provisional: a preliminary figure; the final one, when published, replaces it.")
     if figure.is_bound:
         parts.append("A bound, not an exact figure: the value is the bound the sentence states.")
     if source["note"].strip():

@@ -264,3 +264,14 @@ def test_a_count_filed_under_a_stated_year_end_says_which_rule_filed_it(snapshot
         if (row["indicator_code"], row["period"]) == ("national-green-factories", "2022-01-01")
     )
     assert row["value"] == "3616" and "filed as 2022" in row["note"]
+
+
+def test_a_figure_its_row_calls_preliminary_is_flagged_provisional(snapshot_rows):
+    row = next(
+        row for row in snapshot_rows if (row["indicator_code"], row["period"]) == ("rd-expenditure", "2023-01-01")
+    )
+    assert row["is_provisional"] == "1" and "Provisional" in row["note"]
+    final = next(
+        row for row in snapshot_rows if (row["indicator_code"], row["period"]) == ("rd-expenditure", "2022-01-01")
+    )
+    assert final["is_provisional"] == "0"
