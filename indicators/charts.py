@@ -140,6 +140,19 @@ def _break_at_january(periods: list[datetime.date], *columns: list) -> tuple[lis
     return tuple(list(cells) for cells in zip(*rows, strict=True)) if rows else (periods, *columns)
 
 
+def _draw_neutral_line(figure: go.Figure, value: float | None) -> None:
+    """A diffusion index's 50 or an index's 100: the level that means no change, across the whole chart."""
+    if value is None:
+        return
+    figure.add_hline(
+        y=value,
+        line={"color": GUIDE_COLOUR, "dash": "dot", "width": 1},
+        annotation_text=_("Neutral line %(value)s") % {"value": f"{value:g}"},
+        annotation_position="top right",
+        annotation_font={"size": 10, "color": "#5b6475"},
+    )
+
+
 def compact_figure(
     *,
     title: str,
@@ -151,12 +164,14 @@ def compact_figure(
     target_year: int | None = None,
     target_value: float | None = None,
     year_to_date: bool = False,
+    neutral_value: float | None = None,
 ) -> str:
     """A small chart of the home series, with the target as a point when it is a level."""
     title, unit, source = html.escape(title), html.escape(unit), html.escape(source)
     figure = go.Figure(layout=_layout(title=title, unit=unit, source=source, frequency=frequency, compact=True))
     if year_to_date:
         periods, values = _break_at_january(periods, values)
+    _draw_neutral_line(figure, neutral_value)
     figure.add_trace(
         go.Scatter(
             x=_x(periods),
@@ -191,12 +206,14 @@ def indicator_figure(
     series: list[Series],
     overlay: TargetOverlay,
     year_to_date: bool = False,
+    neutral_value: float | None = None,
 ) -> str:
     """The indicator page's chart: each geography, and the target overlay for the home geography.
 
     A year-to-date series is drawn as one line per year, broken at each January, not as a sawtooth."""
     title, unit, source = html.escape(title), html.escape(unit), html.escape(source)
     figure = go.Figure(layout=_layout(title=title, unit=unit, source=source, frequency=frequency, compact=False))
+    _draw_neutral_line(figure, neutral_value)
     colours = iter(PALETTE)
     if overlay.band is not None and overlay.base_period is not None and overlay.target_period is not None:
         low, high = overlay.band

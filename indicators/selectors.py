@@ -273,6 +273,7 @@ def _card_figure(indicator: Indicator, summary: IndicatorSummary, points: Series
         target_year=target.target_year if target else None,
         target_value=float(target.value) if target and target.kind in (Target.Kind.LEVEL, Target.Kind.ANNUAL) else None,
         year_to_date=indicator.aggregation == Indicator.Aggregation.YEAR_TO_DATE,
+        neutral_value=None if indicator.neutral_value is None else float(indicator.neutral_value),
     )
 
 
@@ -553,6 +554,7 @@ def _chart_panel_build(
         series=[series[code] for code in selected],
         overlay=overlay,
         year_to_date=indicator.aggregation == Indicator.Aggregation.YEAR_TO_DATE,
+        neutral_value=None if indicator.neutral_value is None else float(indicator.neutral_value),
     )
     return ChartPanel(
         figure_json=figure_json,

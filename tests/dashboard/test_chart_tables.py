@@ -38,3 +38,10 @@ def test_a_card_figure_leaves_its_source_to_the_caption_and_sets_the_unit_level(
     layout = json.loads(_compact())["layout"]
     assert [annotation["text"] for annotation in layout["annotations"]] == ["%"]
     assert "title" not in layout["yaxis"]
+
+
+def test_a_neutral_value_is_drawn_as_a_labelled_horizontal_line_and_none_draws_nothing():
+    pmi = json.loads(_compact(periods=[datetime.date(2024, 1, 1)], values=[49.1], neutral_value=50.0))["layout"]
+    assert [(shape["y0"], shape["y1"], shape["xref"]) for shape in pmi["shapes"]] == [(50.0, 50.0, "x domain")]
+    assert "Neutral line 50" in [annotation["text"] for annotation in pmi["annotations"]]
+    assert "shapes" not in json.loads(_compact())["layout"]

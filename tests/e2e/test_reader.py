@@ -80,6 +80,12 @@ def reader_data(transactional_db):
         for year in (2022, 2023, 2024)
         for month in range(1, 13)
     )
+    Indicator.objects.filter(code="ind-4-1").update(
+        name_en="Manufacturing purchasing managers' index",
+        unit="index",
+        kind=Indicator.Kind.DIFFUSION_INDEX,
+        neutral_value=Decimal("50"),
+    )
     empty = IndicatorFactory(code="no-figures-yet", source=Source.objects.get(key="test-source"))
     CommitmentIndicatorFactory(commitment=dataset.commitments[0], indicator=empty)
     return dataset
@@ -144,6 +150,16 @@ def test_a_year_to_date_series_is_drawn_as_one_line_per_year(live_server, page, 
     expect(series).to_be_attached()
     # Plotly draws each unbroken run as its own path: one per year, never December joined to January.
     expect(series.locator(".js-line")).to_have_count(3)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("path", ["/indicators/ind-4-1/", "/tasks/4/"])
+def test_a_diffusion_index_is_drawn_with_its_neutral_line(live_server, page, reader_data, width, path):
+    _open(page, live_server.url, width, path)
+    plot = page.locator(".js-plotly-plot").first
+    expect(plot.locator(".shapelayer path")).to_have_count(1)
+    expect(plot.locator(".annotation-text-g", has_text="Neutral line 50")).to_have_count(1)
+    assert _overlapping(plot.evaluate(CHART_LABEL_BOXES)) == []
 
 
 @pytest.mark.parametrize("width", WIDTHS)
