@@ -32,12 +32,13 @@ $(VENV)/.installed: requirements.lock
 	$(BIN)/uv pip sync --quiet --require-hashes --python $(BIN)/python requirements.lock
 	touch $@
 
-## chromium: Debian's Chromium for the browser tests (never `playwright install`)
+## chromium: Debian's Chromium for the browser tests (never `playwright install`), with CJK fonts so the
+## Chinese pages' screenshots are legible
 chromium:
-	@test -x /usr/bin/chromium || { \
-		echo "Installing Debian's chromium for the browser tests"; \
+	@{ test -x /usr/bin/chromium && test -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc; } || { \
+		echo "Installing Debian's chromium and fonts-noto-cjk for the browser tests"; \
 		SUDO=$$(command -v sudo >/dev/null && [ "$$(id -u)" != 0 ] && echo sudo); \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
 lint: install
 	$(BIN)/ruff check .
