@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from csp.decorators import csp_replace
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
+from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 
 from config.rendering import render_page
@@ -65,6 +68,18 @@ def indicator_detail(request, code: str):
         lambda: selectors.early_warnings_get(indicators=[context["page"].indicator])
     )
     return render_page(request, "indicators/indicator_detail.html", context, partials={"chart-panel": "chart-panel"})
+
+
+@require_GET
+@xframe_options_exempt
+@csp_replace({"frame-ancestors": ["*"]})
+def indicator_embed(request, code: str):
+    """The chart alone, in the state its URL names, for an <iframe> on any site: the one page that may be framed."""
+    filters = selectors.ChartFilters.from_form(_series_form(request, code).valid_data())
+    page = selectors.indicator_page_get(
+        indicator=selectors.indicator_get_for_page(code=code), filters=filters, language=get_language()
+    )
+    return render(request, "indicators/embed.html", {"page": page})
 
 
 def _download(request, code: str, build, content_type: str, extension: str) -> HttpResponse:
