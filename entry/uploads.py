@@ -28,6 +28,13 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_UPLOAD_ROWS = 50_000
 # A 5 MB workbook can inflate enormously (a zip bomb); real ones of 50,000 rows stay far below this.
 MAX_XLSX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
+# What a sheet may declare or hold before it is read: its template has 5 columns and one row per figure, so a
+# sheet wider than A:Z or numbering rows past twice the row limit is refused (openpyxl would otherwise fill every
+# missing row and cell up to what the file claims: a 1.6 KB file numbering a row 200,000,000 held a worker 30 s).
+MAX_SHEET_COLUMNS = 26
+MAX_SHEET_ROW = 2 * MAX_UPLOAD_ROWS
+# Shared strings are parsed into memory when the workbook opens, before any row is read.
+MAX_SHARED_STRINGS_BYTES = 16 * 1024 * 1024
 MACRO_EXTENSIONS = (".xlsm", ".xltm", ".xlam", ".xlsb", ".xls")
 TEMPLATE_SHEET = "values"
 # Spreadsheet programs run cells that start with these; such text is written with a leading quote.
@@ -78,6 +85,11 @@ def _escape(text: str) -> str:
 def _rows(header: list[str], records: Iterable[list], first_row: int = 2) -> list[dict[str, str]]:
     rows: list[dict[str, str]] = []
     for number, cells in enumerate(records, start=first_row):
+        if number > MAX_SHEET_ROW:
+            raise UploadRefused(
+                f"The file goes on past row {MAX_SHEET_ROW:,}; it may hold at most {MAX_UPLOAD_ROWS:,} rows. "
+                "Delete the rows below your figures, or split the file."
+            )
         texts = [_cell_text(cell) for cell in cells]
         if not any(texts):
             continue
@@ -120,24 +132,51 @@ def _read_csv(data: bytes) -> list[dict[str, str]]:
         raise UploadRefused(f"The CSV cannot be read: {error}.") from None
 
 
-def _read_xlsx(data: bytes) -> list[dict[str, str]]:
+def _check_package(data: bytes) -> None:
+    """Refuse from the zip directory alone, before any XML is parsed: macros, and parts too large to parse."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        names = archive.namelist()
-        inflated = sum(info.file_size for info in archive.infolist())
+        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
     except (zipfile.BadZipFile, ValueError):
         raise UploadRefused("The file is not a valid .xlsx workbook.") from None
-    if any(name.lower().endswith("vbaproject.bin") for name in names):
+    if any(info.filename.lower().endswith("vbaproject.bin") for info in infos):
         raise UploadRefused("Macro-enabled workbooks are refused. Save the sheet as a plain .xlsx workbook.")
-    if inflated > MAX_XLSX_UNCOMPRESSED_BYTES:
+    if sum(info.file_size for info in infos) > MAX_XLSX_UNCOMPRESSED_BYTES:
         raise UploadRefused("The workbook expands to more than 100 MB; it is refused.")
+    shared = sum(info.file_size for info in infos if info.filename.lower().endswith("sharedstrings.xml"))
+    if shared > MAX_SHARED_STRINGS_BYTES:
+        raise UploadRefused(
+            f"The workbook's text cells expand to {shared / 1024 / 1024:.0f} MB (the limit is "
+            f"{MAX_SHARED_STRINGS_BYTES // 1024 // 1024} MB); it is refused. Save the values sheet alone as CSV UTF-8."
+        )
+
+
+def _check_dimension(sheet) -> None:
+    """Refuse a sheet whose declared size (its <dimension>, read when the workbook opens) is beyond the bounds."""
+    if (sheet.max_row or 0) > MAX_SHEET_ROW:
+        raise UploadRefused(
+            f"The sheet declares {sheet.max_row:,} rows; it may hold at most {MAX_UPLOAD_ROWS:,}. "
+            "Delete the rows below your figures, or split the file."
+        )
+    if (sheet.max_column or 0) > MAX_SHEET_COLUMNS:
+        raise UploadRefused(
+            f"The sheet declares {sheet.max_column:,} columns; the template has {len(UPLOAD_COLUMNS)}. "
+            "Delete the columns to the right of the note column."
+        )
+
+
+def _read_xlsx(data: bytes) -> list[dict[str, str]]:
+    _check_package(data)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many types for a malformed package, wrapping the cause
         raise _workbook_refusal(error) from None
     try:
         sheet = workbook[TEMPLATE_SHEET] if TEMPLATE_SHEET in workbook.sheetnames else workbook.worksheets[0]
-        records = sheet.iter_rows(values_only=True)
+        _check_dimension(sheet)
+        # openpyxl stops at the declared last row, silently dropping rows past an understated one; read to the
+        # real end instead (MAX_SHEET_ROW bounds it), with max_col bounding the cells built per row.
+        sheet.reset_dimensions()
+        records = sheet.iter_rows(values_only=True, max_col=MAX_SHEET_COLUMNS)
         header = _header(next(records, ()))
         return _rows(header, records)
     except UploadRefused:

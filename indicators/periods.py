@@ -41,6 +41,20 @@ def check_period_start(period: datetime.date, frequency: str) -> None:
         raise PeriodError(f"{period.isoformat()} is not the start of a quarter")
 
 
+def check_period_over(period: datetime.date, frequency: str, *, today: datetime.date) -> None:
+    """Raise PeriodError unless the period ended before `today`: no figure can exist for a period not yet over.
+
+    The one rule for every figure a person enters (the form, the service, the upload): a year in 2199, or the
+    current month, is refused.
+    """
+    end = period_end(period, frequency)
+    if end >= today:
+        raise PeriodError(
+            f"{format_period(period, frequency)} has not ended yet (it ends on {end.isoformat()}); "
+            "a figure for it cannot exist before then"
+        )
+
+
 def next_period(period: datetime.date, frequency: str) -> datetime.date:
     return _add_months(period, _MONTHS_PER_PERIOD[frequency])
 

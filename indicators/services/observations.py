@@ -15,9 +15,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 
 from indicators.models import Geography, Indicator, Observation, ObservationRevision
-from indicators.periods import PeriodError, check_period_start, format_period
+from indicators.periods import PeriodError, check_period_over, check_period_start, format_period
 
 CITATION_MAX_LENGTH = 1000
 CITATION_MIN_LENGTH = 8
@@ -25,8 +26,13 @@ NOTE_MAX_LENGTH = 2000
 # Observation.value is DecimalField(max_digits=24, decimal_places=6).
 VALUE_DECIMAL_PLACES = 6
 VALUE_INTEGER_DIGITS = 18
+# SQLite keeps a decimal as a double and Django reads it back to 15 significant digits; data.json writes a float.
+# Both keep 15 significant digits exactly, so a figure with more would be stored as some other number.
+VALUE_SIGNIFICANT_DIGITS = 15
 _STORED_STEP = Decimal(1).scaleb(-VALUE_DECIMAL_PLACES)
 
+# Digits 0-9 only (re.ASCII), commas in groups of three before an optional dot, an optional exponent.
+_NUMBER = re.compile(r"[+-]?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 _http_url = URLValidator(schemes=["http", "https"])
 # Characters RFC 3986 never allows unencoded; a link holding them is pasted markup, not an address.
 _UNSAFE_IN_URL = re.compile(r"[<>\"'`{}|\\^]")
@@ -64,17 +70,41 @@ class ObservationConflict(Exception):
         super().__init__(message)
 
 
+def _number_text(text: str) -> str:
+    """The typed number as Decimal reads it: ASCII digits, a dot for decimals, commas only between thousands.
+
+    `1,5` and `1.234,5` are refused rather than guessed: read the European way they are another number.
+    Python's Decimal would also take full-width digits and `1_0`; the rule here is what the message says.
+    """
+    cleaned = text.strip().replace("\u00a0", "").replace(" ", "")
+    if not cleaned:
+        raise ValidationError("Enter a number.", code="required")
+    if _NUMBER.fullmatch(cleaned):
+        return cleaned.replace(",", "")
+    shown = cleaned[:40]
+    if "," in cleaned and _NUMBER.fullmatch(cleaned.replace(",", "")):
+        raise ValidationError(
+            f"“{shown}” has ambiguous separators: a comma may only separate thousands (1,234.5). "
+            "Write decimals with a dot and no other separator, like 1234.5.",
+            code="separators",
+        )
+    raise ValidationError(
+        f"“{shown}” is not a number: write digits 0-9 with a dot for decimals, like 1234.5.", code="invalid"
+    )
+
+
 def value_parse(text: str | Decimal | int | float) -> Decimal:
     """A finite number the Observation column can hold; ValidationError says why not."""
     if isinstance(text, float):
         text = repr(text)
-    cleaned = str(text).strip().replace(",", "").replace("\u00a0", "").replace(" ", "")
-    if not cleaned:
-        raise ValidationError("Enter a number.", code="required")
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation as error:
-        raise ValidationError(f"“{cleaned[:40]}” is not a number.", code="invalid") from error
+    if isinstance(text, Decimal | int):
+        value = Decimal(text)
+    else:
+        cleaned = _number_text(str(text))
+        try:
+            value = Decimal(cleaned)
+        except InvalidOperation as error:
+            raise ValidationError(f"“{cleaned[:40]}” is not a number.", code="invalid") from error
     if not value.is_finite():
         raise ValidationError("Enter a finite number.", code="invalid")
     if abs(value) >= Decimal(10) ** VALUE_INTEGER_DIGITS:
@@ -82,6 +112,13 @@ def value_parse(text: str | Decimal | int | float) -> Decimal:
     stored = value.quantize(_STORED_STEP)
     if stored != value:
         raise ValidationError(f"Use at most {VALUE_DECIMAL_PLACES} decimal places.", code="precision")
+    significant = len(value.normalize().as_tuple().digits) if value else 0
+    if significant > VALUE_SIGNIFICANT_DIGITS:
+        raise ValidationError(
+            f"Use at most {VALUE_SIGNIFICANT_DIGITS} significant digits ({significant} given): the database and the "
+            "JSON download keep no more exactly. Round the figure.",
+            code="precision",
+        )
     return stored
 
 
@@ -137,6 +174,7 @@ def observation_check(
     errors: dict[str, list[str]] = {}
     try:
         check_period_start(period, indicator.frequency)
+        check_period_over(period, indicator.frequency, today=timezone.localdate())
     except PeriodError as error:
         errors["period"] = [str(error)]
     if value_outside_plausible_range(indicator, value) and not confirm_out_of_range:

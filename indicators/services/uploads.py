@@ -10,10 +10,11 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from indicators.models import Geography, Indicator, Observation, ObservationRevision
-from indicators.periods import PeriodError, format_period, parse_period
+from indicators.periods import PeriodError, check_period_over, format_period, parse_period
 from indicators.services.observations import (
     NOTE_MAX_LENGTH,
     citation_clean,
@@ -96,13 +97,37 @@ class UploadConflict(Exception):
         )
 
 
+def _geography_resolver(indicator: Indicator):
+    """code → (geography, problem), from one query: the indicator's geographies, or any when it lists none.
+
+    The same choice the entry form offers: a geography that exists but is not the indicator's is refused.
+    """
+    listed = Indicator.geographies.through.objects.filter(indicator_id=indicator.pk, geography_id=OuterRef("pk"))
+    by_code = {geography.code.upper(): geography for geography in Geography.objects.annotate(listed=Exists(listed))}
+    allowed = {code for code, geography in by_code.items() if geography.listed} or set(by_code)
+    shown = ", ".join(sorted(allowed)[:10]) + (", …" if len(allowed) > 10 else "")
+
+    def resolve(text: str) -> tuple[Geography | None, str]:
+        code = text.strip()
+        if not code:
+            return None, "a geography code is required"
+        if code.upper() not in by_code:
+            return None, f"unknown geography code “{code}”"
+        if code.upper() not in allowed:
+            return None, f"“{code}” is not one of this indicator's geographies ({shown})"
+        return by_code[code.upper()], ""
+
+    return resolve
+
+
 def observations_upload_preview(*, indicator: Indicator, rows: list[dict[str, str]]) -> UploadPreview:
     """Check every row and compare it with what is stored: two queries whatever the file's size.
 
     `rows` map column names to text, with the spreadsheet row number under "_row" (else their position
     after the header row).
     """
-    geographies = {geography.code.upper(): geography for geography in Geography.objects.all()}
+    geography_for = _geography_resolver(indicator)
+    today = timezone.localdate()
     stored = {
         (obs["geography_id"], obs["period"]): obs
         for obs in Observation.objects.filter(indicator=indicator).values(
@@ -114,14 +139,13 @@ def observations_upload_preview(*, indicator: Indicator, rows: list[dict[str, st
     for position, raw in enumerate(rows, start=2):
         number = raw.get("_row", position)
         problems: list[RowProblem] = []
-        geography = geographies.get((raw.get("geography") or "").strip().upper())
+        geography, reason = geography_for(raw.get("geography") or "")
         if geography is None:
-            code = (raw.get("geography") or "").strip()
-            reason = f"unknown geography code “{code}”" if code else "a geography code is required"
             problems.append(RowProblem(number, "geography", reason))
         period = None
         try:
             period = parse_period(raw.get("period") or "", indicator.frequency)
+            check_period_over(period, indicator.frequency, today=today)
         except PeriodError as error:
             problems.append(RowProblem(number, "period", str(error)))
         value = None
