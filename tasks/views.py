@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 
 from config.rendering import render_page
 from indicators.cache_keys import fragment_cache
+from indicators.selectors import early_warnings_get
 from tasks import selectors
 from tasks.forms import TaskDetailQueryForm
 
@@ -35,6 +36,9 @@ def task_detail(request, number: int):
     context["policy_task"] = policy_task
     context["page"] = SimpleLazyObject(
         lambda: selectors.task_get_for_page(policy_task=policy_task, sector_slug=sector_slug, language=language)
+    )
+    context["early_warnings"] = SimpleLazyObject(
+        lambda: early_warnings_get(indicators=[card.indicator for card in context["page"].cards])
     )
     return render_page(request, "tasks/task_detail.html", context, partials={"commitments": "commitments"})
 

@@ -8,7 +8,15 @@ import pytest
 from indicators import warnings
 from indicators.models import Indicator, Observation, Target
 from tasks.progress import Point
-from tests.factories import GeographyFactory, IndicatorFactory, ObservationFactory, TargetFactory
+from tests.factories import (
+    CommitmentFactory,
+    CommitmentIndicatorFactory,
+    GeographyFactory,
+    IndicatorFactory,
+    ObservationFactory,
+    TargetFactory,
+    TaskFactory,
+)
 
 # A PMI's neutral line, as the test's fixture states it; the code never assumes it.
 PMI_NEUTRAL = 50.0
@@ -164,3 +172,11 @@ def test_the_rules_page_states_each_rule(client, db):
     html = client.get("/method/early-warnings/").content.decode()
     for rule in (warnings.BELOW_NEUTRAL, warnings.BELOW_TARGET, warnings.FAR_BELOW_MEAN):
         assert f'id="{rule}"' in html
+
+
+def test_the_task_page_shows_the_warnings_of_its_indicators(client, pmi):
+    commitment = CommitmentFactory(task=TaskFactory(number=1))
+    CommitmentIndicatorFactory(commitment=commitment, indicator=pmi)
+    html = client.get("/tasks/1/").content.decode()
+    assert 'data-rule="below-neutral-line"' in html
+    assert 'href="/indicators/manufacturing-pmi/"' in html
