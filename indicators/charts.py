@@ -86,8 +86,11 @@ def _layout(*, title: str, unit: str, source: str, frequency: str, compact: bool
         "yanchor": "top",
         "pad": {"t": 8},
     }
+    source_lines = 0
     if not compact:
-        title_block["subtitle"] = {"text": _("Source: %(source)s") % {"source": source}, "font": {"size": 11}}
+        subtitle = _wrapped(_("Source: %(source)s") % {"source": source}, 96)
+        source_lines = subtitle.count("<br>") + 1
+        title_block["subtitle"] = {"text": subtitle, "font": {"size": 11}}
     return {
         "title": title_block,
         "font": {"family": FONT, "color": GUIDE_COLOUR},
@@ -103,7 +106,7 @@ def _layout(*, title: str, unit: str, source: str, frequency: str, compact: bool
         "margin": {
             "l": 56,
             "r": 16,
-            "t": (22 if compact else 44) + 20 * title_lines + 15 * unit_lines,
+            "t": (22 if compact else 30) + 20 * title_lines + 14 * source_lines + 15 * unit_lines,
             "b": 36 if compact else 48,
         },
         "height": 260 if compact else 460,
@@ -150,6 +153,7 @@ def _draw_neutral_line(figure: go.Figure, value: float | None) -> None:
         annotation_text=_("Neutral line %(value)s") % {"value": f"{value:g}"},
         annotation_position="top right",
         annotation_font={"size": 10, "color": "#5b6475"},
+        annotation_bgcolor="rgba(255,255,255,0.85)",
     )
 
 

@@ -15,16 +15,12 @@
     return found;
   }
 
-  // Plotly never wraps a title. The server wraps it for a wide screen; re-wrap it to the width we have.
-  function fitTitle(layout, width) {
-    if (!layout.title || !layout.title.text || !layout.margin) {
-      return;
-    }
-    var serverLines = layout.title.text.split("<br>").length;
-    var words = layout.title.text.split("<br>").join(" ").split(" ");
-    var perLine = Math.max(20, Math.floor(width / ((layout.title.font && layout.title.font.size) || 16) / 0.6));
+  // Plotly never wraps a title or subtitle. The server wraps them for a wide screen; re-wrap them to the width
+  // we have, and grow the top margin by the lines added (the title is anchored to the top of the chart).
+  function rewrap(text, width, fontSize) {
+    var perLine = Math.max(20, Math.floor(width / fontSize / 0.6));
     var lines = [];
-    words.forEach(function (word) {
+    text.split("<br>").join(" ").split(" ").forEach(function (word) {
       var last = lines.length - 1;
       if (last >= 0 && (lines[last] + " " + word).length <= perLine) {
         lines[last] += " " + word;
@@ -32,8 +28,25 @@
         lines.push(word);
       }
     });
-    layout.title.text = lines.join("<br>");
-    layout.margin.t += 20 * (lines.length - serverLines);
+    return lines;
+  }
+
+  function fitText(block, width, defaultSize, lineHeight, margin) {
+    if (!block || !block.text) {
+      return;
+    }
+    var serverLines = block.text.split("<br>").length;
+    var lines = rewrap(block.text, width, (block.font && block.font.size) || defaultSize);
+    block.text = lines.join("<br>");
+    margin.t += lineHeight * (lines.length - serverLines);
+  }
+
+  function fitTitle(layout, width) {
+    if (!layout.title || !layout.margin) {
+      return;
+    }
+    fitText(layout.title, width, 16, 20, layout.margin);
+    fitText(layout.title.subtitle, width, 11, 14, layout.margin);
   }
 
   function draw(card) {

@@ -52,7 +52,8 @@ def reader_data(transactional_db):
     dataset = build_dataset(scale=1)
     Task.objects.filter(number=1).update(title_en=LONG_TASK_TITLE)
     Source.objects.filter(key="test-source").update(
-        name="World Development Indicators", publisher="World Bank, Development Data Group"
+        name="World Development Indicators (World Bank DataBank, national accounts series)",
+        publisher="World Bank, Development Data Group",
     )
     Indicator.objects.filter(code="ind-2-1").update(
         name_en="Share of renewable energy in total final energy consumption, all sources",
@@ -112,7 +113,10 @@ def test_chart_titles_units_and_sources_never_overlap(live_server, page, reader_
     _open(page, live_server.url, width, path)
     expect(page.locator(".js-plotly-plot").first).to_be_visible()
     for plot in page.locator(".js-plotly-plot").all():
-        assert _overlapping(plot.evaluate(CHART_LABEL_BOXES)) == []
+        boxes = plot.evaluate(CHART_LABEL_BOXES)
+        assert _overlapping(boxes) == []
+        right = plot.bounding_box()["x"] + plot.bounding_box()["width"]
+        assert [box for box in boxes if box[2] > right + 1] == []  # nothing clipped at the chart's edge
 
 
 @pytest.mark.parametrize("width", WIDTHS)
