@@ -77,3 +77,13 @@ def test_the_pmi_page_shows_an_early_warning_banner_naming_rule_and_figures(
     banner.get_by_role("link", name="The rule").click()
     expect(page.locator("#below-neutral-line")).to_be_visible()
     assert console_errors == []
+
+
+def test_the_api_docs_render_from_our_static_files_under_the_csp(
+    live_server, page, console_errors, csp_violations, dashboard
+):
+    page.goto(live_server.url + "/api/v1/docs/")
+    expect(page.get_by_text("New Industrialization Tracker API").first).to_be_visible()
+    expect(page.locator(".opblock-summary-path", has_text="/api/v1/indicators/{code}/observations/")).to_be_visible()
+    assert csp_violations() == []
+    assert console_errors == []
