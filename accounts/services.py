@@ -25,8 +25,11 @@ ANALYST_PERMISSIONS = (
     "tasks.add_assessment",
 )
 
-# Admins hold every model permission of these apps: the catalog, the figures, users, job schedules and lockouts.
-ADMIN_APPS = ("tasks", "indicators", "auth", "axes", "django_celery_beat")
+# Admins hold every model permission of these apps: the catalog, the figures, job schedules and lockouts.
+ADMIN_APPS = ("tasks", "indicators", "axes", "django_celery_beat")
+# Of users and groups, only what managing analysts takes. Changing a group or a permission would let an admin grant
+# itself anything; the user admin (accounts/admin.py) keeps superuser status and direct permissions to superusers.
+ADMIN_USER_PERMISSIONS = ("auth.view_user", "auth.add_user", "auth.change_user", "auth.view_group")
 
 # The permission that opens the analyst workspace; admins hold it too.
 ENTER_VALUES_PERMISSION = "indicators.add_observation"
@@ -53,7 +56,12 @@ def roles_sync(*, using: str = DEFAULT_DB_ALIAS) -> dict[str, int]:
         analyst, _ = Group.objects.using(using).get_or_create(name=ANALYST)
         analyst.permissions.set(_permissions(ANALYST_PERMISSIONS, using))
         admin, _ = Group.objects.using(using).get_or_create(name=ADMIN)
-        admin.permissions.set(Permission.objects.using(using).filter(content_type__app_label__in=ADMIN_APPS))
+        admin.permissions.set(
+            [
+                *Permission.objects.using(using).filter(content_type__app_label__in=ADMIN_APPS),
+                *_permissions(ADMIN_USER_PERMISSIONS, using),
+            ]
+        )
         return {ANALYST: analyst.permissions.count(), ADMIN: admin.permissions.count()}
 
 

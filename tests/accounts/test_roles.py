@@ -90,14 +90,20 @@ def test_the_analyst_role_enters_values_assesses_and_resolves_but_edits_no_catal
 
 
 @pytest.mark.django_db
-def test_the_admin_role_holds_every_model_permission_of_the_catalog_figures_and_users():
+def test_the_admin_role_holds_every_model_permission_of_the_catalog_and_figures_and_of_users_only_analysts_care():
     expected = set(
         f"{p.content_type.app_label}.{p.codename}"
-        for p in Permission.objects.filter(content_type__app_label__in=["tasks", "indicators", "auth"])
+        for p in Permission.objects.filter(content_type__app_label__in=["tasks", "indicators"])
     )
 
     assert expected <= _perms(ADMIN)
-    assert {"tasks.change_task", "tasks.change_commitment", "indicators.change_target", "auth.add_user"} <= expected
+    assert {"tasks.change_task", "tasks.change_commitment", "indicators.change_target"} <= expected
+    assert {p for p in _perms(ADMIN) if p.startswith("auth.")} == {
+        "auth.view_user",
+        "auth.add_user",
+        "auth.change_user",
+        "auth.view_group",
+    }
 
 
 @pytest.mark.django_db

@@ -44,7 +44,8 @@ def text_cell(ref: str, text: str) -> str:
 HEADER_ROW = (
     '<row r="1">'
     + "".join(
-        text_cell(f"{column}1", name) for column, name in zip("ABCD", ["geography", "period", "value", "citation"])
+        text_cell(f"{column}1", name)
+        for column, name in zip("ABCD", ["geography", "period", "value", "citation"], strict=True)
     )
     + "</row>"
 )
