@@ -30,6 +30,19 @@ PUBLIC_PAGES = re.compile(r"^/(?:(?:tasks|sectors|indicators|sources|method)/(?:
 # The request headers, besides Cookie and Accept-Language, that choose what a public page answers.
 KEYED_HEADERS = ("HX-Request", "HX-Target", "HX-History-Restore-Request")
 MESSAGES_COOKIE = "messages"
+# The public pages' filter parameters (indicators/forms.py, tasks/forms.py). A query string with anything else,
+# or a value no filter accepts, is served uncached: made-up URLs must not fill the cache.
+QUERY_PARAMETERS = frozenset({"task", "sector", "source", "freshness", "view", "geo", "start", "end"})
+QUERY_VALUE = re.compile(r"^[A-Za-z0-9_.-]{0,50}$")
+MAX_QUERY_VALUES = 20
+
+
+def has_known_query(request) -> bool:
+    """Only the filters' own parameters, with values shaped like codes, slugs or years."""
+    values = [(name, value) for name in request.GET for value in request.GET.getlist(name)]
+    return len(values) <= MAX_QUERY_VALUES and all(
+        name in QUERY_PARAMETERS and QUERY_VALUE.match(value) for name, value in values
+    )
 
 
 def is_cacheable_request(request) -> bool:
@@ -39,6 +52,7 @@ def is_cacheable_request(request) -> bool:
         and PUBLIC_PAGES.match(request.path_info) is not None
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and MESSAGES_COOKIE not in request.COOKIES
+        and has_known_query(request)
     )
 
 

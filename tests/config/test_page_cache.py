@@ -106,3 +106,16 @@ def test_downloads_and_private_sections_are_never_stored(client, dataset):
     for url in ("/indicators/ind-1-1/data.csv", "/accounts/login/"):
         client.get(url)
         assert "ETag" not in client.get(url)
+
+
+@pytest.mark.parametrize("query", ["?utm_source=x", "?sector=%3Cscript%3E", "?" + "&".join(["geo=CHN"] * 21)])
+def test_a_made_up_query_string_is_served_but_never_stored(client, dataset, query):
+    for _ in range(2):
+        response = client.get("/tasks/1/" + query)
+        assert response.status_code == 200
+        assert "ETag" not in response
+
+
+def test_a_filter_query_string_is_cached(client, dataset):
+    client.get("/tasks/1/?sector=sector-1")
+    assert "ETag" in client.get("/tasks/1/?sector=sector-1")
