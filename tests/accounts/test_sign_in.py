@@ -109,3 +109,17 @@ def test_check_deploy_is_clean_with_sign_in_and_the_workspace_installed():
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+@pytest.mark.django_db
+def test_the_lockout_page_is_the_sites_layout_with_the_time_to_wait(client, analyst, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, "analyst", "wrong", ADDRESS_A)
+
+    locked = sign_in(client, "analyst", PASSWORD, ADDRESS_A)
+
+    body = locked.content.decode()
+    assert locked.status_code == 429
+    assert "<html" in body and '<header class="site-header">' in body
+    assert "Sign-in paused" in body
+    assert "after 5 wrong passwords. Try again in 60 minutes, at" in body
