@@ -21,6 +21,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from indicators import charts, periods, provenance, warnings
+from indicators.bilingual import localized
 from indicators.cache_keys import site_version
 from indicators.models import (
     CommitmentIndicator,
@@ -36,12 +37,6 @@ from tasks import progress
 from tasks.models import Assessment, Commitment, Sector, Task
 
 HOME_GEOGRAPHY = "CHN"
-
-
-def localized(obj, field_name: str, language: str) -> str:
-    """The Chinese or English text of a bilingual field, for the request's language."""
-    suffix = "zh" if language.startswith("zh") else "en"
-    return getattr(obj, f"{field_name}_{suffix}")
 
 
 @dataclass(frozen=True)
@@ -161,7 +156,16 @@ def _deciding_target(targets: list[Target], assessment: progress.ProgressResult)
 
 def _labels_key(indicator: Indicator) -> str:
     """Admin edits to what a figure prints (names, unit, source) do not bump the data version: key on them too."""
-    labels = "|".join([indicator.name_en, indicator.name_zh, indicator.unit, indicator.source.name])
+    labels = "|".join(
+        [
+            indicator.name_en,
+            indicator.name_zh,
+            indicator.unit_en,
+            indicator.unit_zh,
+            indicator.source.name,
+            indicator.source.name_zh,
+        ]
+    )
     return hashlib.sha256(labels.encode()).hexdigest()[:12]
 
 
@@ -265,8 +269,8 @@ def _card_figure(indicator: Indicator, summary: IndicatorSummary, points: Series
     target = summary.target
     return charts.compact_figure(
         title=localized(indicator, "name", language),
-        unit=indicator.unit,
-        source=indicator.source.name,
+        unit=localized(indicator, "unit", language),
+        source=localized(indicator.source, "name", language),
         periods=[point.period for point in points],
         values=[point.value for point in points],
         frequency=indicator.frequency,
@@ -548,8 +552,8 @@ def _chart_panel_build(
         )
     figure_json = charts.indicator_figure(
         title=localized(indicator, "name", language),
-        unit=indicator.unit,
-        source=indicator.source.name,
+        unit=localized(indicator, "unit", language),
+        source=localized(indicator.source, "name", language),
         frequency=indicator.frequency,
         series=[series[code] for code in selected],
         overlay=overlay,

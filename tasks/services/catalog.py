@@ -39,6 +39,7 @@ CATALOG_FILES = (
     "indicators",
     "targets",
     "policy_clauses",
+    "units",
 )
 
 
@@ -192,7 +193,9 @@ def catalog_load(*, directory: Path = CATALOG_DIR) -> LoadSummary:
     source_by_key = {}
     for row in catalog["sources"]:
         _require(row, ("key", "publisher", "name", "url"), f"source {row.get('key')}")
-        values = {name: row.get(name, "") for name in ("publisher", "name", "url", "attribution", "connector")}
+        values = {
+            name: row.get(name, "") for name in ("publisher", "name", "name_zh", "url", "attribution", "connector")
+        }
         values["licence"] = row.get("licence") or "unverified"
         source_by_key[row["key"]] = sources.sync({"key": row["key"]}, values)
 
@@ -241,6 +244,11 @@ def catalog_load(*, directory: Path = CATALOG_DIR) -> LoadSummary:
         commitment_by_code[commitment.code] = commitment
         links.extend((commitment, link, where) for link in row.get("indicators", []))
 
+    unit_labels = {}
+    for row in catalog["units"]:
+        _require(row, ("unit", "en", "zh"), f"unit {row.get('unit')!r}")
+        unit_labels[str(row["unit"])] = (str(row["en"]), str(row["zh"]))
+
     indicators = _ModelSync(Indicator, ("code",), summary)
     indicator_by_code = {}
     indicator_fields = (
@@ -259,8 +267,12 @@ def catalog_load(*, directory: Path = CATALOG_DIR) -> LoadSummary:
         where = f"indicator {row.get('code')}"
         _require(row, ("code", "source", *indicator_fields), where)
         values = {name: row[name] for name in indicator_fields}
+        unit_en, unit_zh = _lookup(unit_labels, str(row["unit"]), "unit (add it to units.yaml)", where)
         values.update(
             {
+                "unit_en": unit_en,
+                "unit_zh": unit_zh,
+                "definition_zh": " ".join(str(row.get("definition_zh", "")).split()),
                 "scale": row.get("scale", 0),
                 "decimals": row.get("decimals", 1),
                 "plausible_min": row.get("plausible_min"),

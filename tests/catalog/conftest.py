@@ -1,11 +1,12 @@
 """Fixtures for the catalog tests: the catalog as files, and as loaded into the database."""
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 
-from tasks.services.catalog import catalog_load, catalog_read
+from tasks.services.catalog import CATALOG_DIR, catalog_load, catalog_read
 
 SHARED_DATA = Path("/work/shared/data")
 SHARED_ARTICLE = Path("/work/shared/seed/new-industrialization-seven-tasks.txt")
@@ -26,3 +27,11 @@ def catalog():
 @pytest.fixture
 def loaded_catalog(db):
     return catalog_load()
+
+
+@pytest.fixture
+def catalog_copy(tmp_path):
+    """A writable copy of the catalog, for tests that change it."""
+    directory = tmp_path / "catalog"
+    shutil.copytree(CATALOG_DIR, directory)
+    return directory

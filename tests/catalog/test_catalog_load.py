@@ -1,7 +1,6 @@
 """catalog_load(): loads the catalog, writes nothing the second time, and keeps what admins edited."""
 
 import re
-import shutil
 from decimal import Decimal
 
 import pytest
@@ -12,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from indicators.models import CommitmentIndicator, Geography, Indicator, Source, Target
 from tasks.models import Assessment, Commitment, Sector, Task
-from tasks.services.catalog import CATALOG_DIR, LOADER_CHANGE_REASON, CatalogError, catalog_load
+from tasks.services.catalog import LOADER_CHANGE_REASON, CatalogError, catalog_load
 from tests.factories import UserFactory
 
 CATALOG_MODELS = [Source, Geography, Sector, Task, Commitment, Indicator, CommitmentIndicator, Target]
@@ -22,14 +21,6 @@ def _history_counts():
     counts = {model.__name__: model.history.count() for model in CATALOG_MODELS}
     counts["Commitment.sectors"] = Commitment.history.model.sectors.model.objects.count()
     return counts
-
-
-@pytest.fixture
-def catalog_copy(tmp_path):
-    """A writable copy of the catalog, for tests that change it."""
-    directory = tmp_path / "catalog"
-    shutil.copytree(CATALOG_DIR, directory)
-    return directory
 
 
 def _edit_yaml(directory, name, change):
