@@ -6,7 +6,7 @@ UV_VERSION := 0.13.9
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup install chromium data lint format check lock bench i18n clean
+.PHONY: run test setup install chromium data lint format check lock bench bench-faults i18n clean
 
 ## run: install, migrate, load the catalog and the bundled real data, serve on http://127.0.0.1:8000/
 run: data
@@ -60,6 +60,10 @@ i18n: install
 ## bench: the ingestion and page benchmarks on PostgreSQL (see BENCHMARKS.md)
 bench: install
 	$(BIN)/python bench/run.py
+
+## bench-faults: 16 clients on every public page, Redis stopped, PostgreSQL restarted; private services on loopback
+bench-faults: install
+	$(BIN)/python bench/load_fault.py $(BENCH_FAULTS_ARGS)
 
 clean:
 	rm -rf $(VENV) var staticfiles
