@@ -10,7 +10,7 @@ import datetime
 import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, InvalidOperation
 from typing import NamedTuple
 
 from django.conf import settings
@@ -27,6 +27,7 @@ from indicators.periods import PeriodError, check_period_start, format_period
 Origin = Observation.Origin
 _PLACES = Decimal("0.000001")  # Observation.value has six decimal places
 _LIMIT = Decimal(10) ** 18  # and eighteen digits before the point
+_SQLITE_DIGITS = Context(prec=15)
 _MAX_EXAMPLES = 5
 _LOCK_NAMESPACE = 7301  # first key of the PostgreSQL advisory locks ingestion takes; the second is the indicator's id
 _UNCHANGED, _REVISE = "unchanged", "revise"
@@ -181,6 +182,10 @@ def _validated_value(value: object) -> Decimal:
         raise ValueError(f"value {value!r} is not a finite number")
     if abs(number) >= _LIMIT:
         raise ValueError(f"value {value!r} is too large to store")
+    if connection.vendor == "sqlite":
+        # SQLite keeps a double and Django reads it back to 15 significant digits: compare with what it will hold,
+        # or every re-run "revises" a figure such as 17734062645371.396 (stored as ...371.4).
+        number = _SQLITE_DIGITS.plus(number)
     return number.quantize(_PLACES)
 
 

@@ -327,3 +327,14 @@ def test_closing_a_run_reconnects_when_the_first_save_finds_the_database_gone(in
 
     run.refresh_from_db()
     assert (len(saves), run.outcome, run.error) == (2, IngestRun.Outcome.FAILED, "Retryable fault: HTTP 503")
+
+
+# The load-and-fault run's sibling on the embedded default: SQLite keeps 15 significant digits.
+def test_rerunning_a_figure_with_more_digits_than_the_database_keeps_revises_nothing(indicator):
+    gdp = Decimal("17734062645371.396")  # 17 significant digits, as the World Bank publishes current-dollar GDP
+    write(indicator, [record(2021, gdp)])
+
+    again = write(indicator, [record(2021, gdp)])
+
+    assert (again.revised, again.unchanged) == (0, 1)
+    assert abs(indicator.observations.get().value - gdp) < Decimal("0.01")
