@@ -14,12 +14,11 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 
 from config.rendering import render_page
-from indicators import changes, exports, selectors
+from indicators import changes, documents, exports, selectors
 from indicators.cache_keys import fragment_cache
 from indicators.forms import ChangesFilterForm, IndicatorListFilterForm, SeriesFilterForm
 from tasks import progress
 
-METHOD_DOCUMENT = Path(settings.BASE_DIR) / "docs" / "progress-method.md"
 EARLY_WARNINGS_DOCUMENT = Path(settings.BASE_DIR) / "docs" / "early-warnings.md"
 
 
@@ -135,13 +134,14 @@ def source_list(request):
 @require_GET
 def method(request):
     """The progress method in plain words, its document, and how much of the tracker has data."""
-    document = METHOD_DOCUMENT.read_text(encoding="utf-8") if METHOD_DOCUMENT.exists() else ""
+    document = documents.document_get("progress-method", request.LANGUAGE_CODE)
     return render_page(
         request,
         "indicators/method.html",
         {
             "coverage": selectors.coverage_get(),
-            "document": document,
+            "document": document[0] if document else "",
+            "document_language": document[1] if document else "",
             "progress": progress,
             "percent": {name: f"{getattr(progress, name) * 100:g}" for name in ("CAGR_CLEAR", "CAGR_SLIGHT")},
         },

@@ -1,0 +1,40 @@
+"""The project's Markdown documents (docs/), rendered for a page: CommonMark with tables, raw HTML never passed on.
+
+markdown-it-py renders with HTML disabled, and nh3 (ammonia) keeps only the tags a document needs, so a document
+cannot carry script, style or event attributes onto a page under our CSP.
+"""
+
+from pathlib import Path
+
+import nh3
+from django.conf import settings
+from django.utils.safestring import SafeString, mark_safe
+from markdown_it import MarkdownIt
+
+DOCS = Path(settings.BASE_DIR) / "docs"
+ALLOWED_TAGS = {
+    "a", "blockquote", "br", "code", "em", "h1", "h2", "h3", "h4", "hr", "li", "ol", "p", "pre", "strong",
+    "table", "tbody", "td", "th", "thead", "tr", "ul",
+}  # fmt: skip
+_RENDERER = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+
+
+def render_markdown(text: str) -> SafeString:
+    """Markdown as sanitised HTML."""
+    html = _RENDERER.render(text)
+    clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href"}}, link_rel="noopener nofollow")
+    return mark_safe(clean)  # noqa: S308 - sanitised by nh3 just above
+
+
+def document_get(name: str, language: str) -> tuple[SafeString, str] | None:
+    """`docs/<name>.md` rendered, in the reader's language where a translation exists, with the language served.
+
+    The Chinese edition is `docs/<name>.zh.md`; without one, the English document is served and says so by its
+    language.
+    """
+    candidates = [(DOCS / f"{name}.zh.md", "zh-Hans")] if language.startswith("zh") else []
+    candidates.append((DOCS / f"{name}.md", "en"))
+    for path, served in candidates:
+        if path.exists():
+            return render_markdown(path.read_text(encoding="utf-8")), served
+    return None
