@@ -19,9 +19,19 @@ ALLOWED_TAGS = {
 _RENDERER = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 
 
+def _demoted(text: str) -> str:
+    """Every heading one level down: the page has its own h1, and a document inside it starts at h2."""
+    lines, in_code = [], False
+    for line in text.split("\n"):
+        if line.startswith("```"):
+            in_code = not in_code
+        lines.append(f"#{line}" if not in_code and line.startswith("#") else line)
+    return "\n".join(lines)
+
+
 def render_markdown(text: str) -> SafeString:
-    """Markdown as sanitised HTML."""
-    html = _RENDERER.render(text)
+    """Markdown as sanitised HTML, its headings under the page's own h1."""
+    html = _RENDERER.render(_demoted(text))
     clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href"}}, link_rel="noopener nofollow")
     return mark_safe(clean)  # noqa: S308 - sanitised by nh3 just above
 

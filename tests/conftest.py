@@ -30,6 +30,16 @@ def _fresh_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A page served in Chinese leaves the thread's language active: each test starts in the default language."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def full_stack() -> bool:
     return _is_full_stack()

@@ -13,6 +13,7 @@ def _target_form(target, **changes):
         "indicator": target.indicator_id,
         "geography": target.geography_id,
         "kind": target.kind,
+        "qualifier": target.qualifier,
         "value": str(target.value),
         "value_high": "",
         "base_year": target.base_year or "",
@@ -22,6 +23,9 @@ def _target_form(target, **changes):
         "document_date": target.document_date.isoformat(),
         "document_url": target.document_url,
         "clause_quote": target.clause_quote,
+        "clause_gloss_en": target.clause_gloss_en,
+        "where_read": target.where_read,
+        "period_note": target.period_note,
     }
     return {**data, **changes}
 

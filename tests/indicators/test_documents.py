@@ -41,7 +41,7 @@ def test_the_chinese_edition_carries_the_same_worked_examples():
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("language", "served", "heading"),
-    [("en", "en", "<h1>The progress method</h1>"), ("zh-hans", "zh-Hans", "<h1>进展评估方法</h1>")],
+    [("en", "en", "<h2>The progress method</h2>"), ("zh-hans", "zh-Hans", "<h2>进展评估方法</h2>")],
 )
 def test_the_method_page_renders_the_document_in_the_readers_language(client, language, served, heading):
     client.cookies["django_language"] = language
@@ -50,3 +50,4 @@ def test_the_method_page_renders_the_document_in_the_readers_language(client, la
     assert heading in html
     assert "<table>" in html
     assert '<pre class="document"' not in html
+    assert html.count("<h1") == 1
