@@ -156,3 +156,19 @@ def test_the_docs_load_swagger_ui_from_our_static_files_with_no_inline_script(cl
 def test_the_docs_script_points_swagger_ui_at_the_schema(client, db):
     script = client.get("/api/v1/docs/?script=").content.decode()
     assert "/api/v1/schema/" in script
+
+
+@pytest.mark.parametrize("value", ["%C2%B2", "%E2%91%A0", "%D9%A1", "%00", "-1", "99999999999999999999"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/tasks/?page={}",
+        "/api/v1/indicators/ind-1-1/observations/?start={}",
+        "/api/v1/indicators/ind-1-1/observations/?geo={}",
+        "/api/v1/indicators/ind-1-1/observations/?page={}",
+        "/changes/?task={}",
+        "/indicators/ind-1-1/embed/?end={}",
+    ],
+)
+def test_a_hostile_query_string_never_answers_a_server_error(client, dataset, url, value):
+    assert client.get(url.format(value)).status_code in (200, 400, 404)
