@@ -88,6 +88,15 @@ def _assessed_rollup(rows: list[CommitmentRow]) -> list[StatusCount]:
     return _counts([row.assessed_status or ProgressStatus.NOT_ASSESSABLE for row in rows])
 
 
+def _both_tracks(rows: list[CommitmentRow]) -> dict:
+    """The roll-up fields every page with commitments carries: both tracks and how many disagree."""
+    return {
+        "rollup": _rollup(rows),
+        "assessed_rollup": _assessed_rollup(rows),
+        "disagreements": sum(1 for row in rows if row.disagree),
+    }
+
+
 def _counts(statuses: list[str]) -> list[StatusCount]:
     counts = progress.rollup(statuses)
     return [
@@ -180,11 +189,9 @@ def task_list_with_progress(*, language: str) -> list[TaskRow]:
             TaskRow(
                 policy_task=policy_task,
                 commitments=rows,
-                rollup=_rollup(rows),
                 headline=cards[headline.pk] if headline else None,
                 freshness=_freshness(task_cards),
-                assessed_rollup=_assessed_rollup(rows),
-                disagreements=sum(1 for row in rows if row.disagree),
+                **_both_tracks(rows),
             )
         )
     return result
@@ -230,12 +237,10 @@ def task_get_for_page(*, policy_task: Task, sector_slug: str, language: str) -> 
     return TaskPage(
         policy_task=policy_task,
         commitments=rows,
-        rollup=_rollup(rows),
         sectors=sectors,
         sector=sector,
         cards=[cards[indicator.pk] for indicator in sorted(indicators, key=lambda one: one.code)],
-        assessed_rollup=_assessed_rollup(rows),
-        disagreements=sum(1 for row in rows if row.disagree),
+        **_both_tracks(rows),
     )
 
 
@@ -306,6 +311,8 @@ class SectorPage:
     groups: list[SectorTaskGroup]
     cards: list[IndicatorCard]
     rollup: list[StatusCount]
+    assessed_rollup: list[StatusCount]
+    disagreements: int
 
     @property
     def commitment_count(self) -> int:
@@ -349,5 +356,5 @@ def sector_get_for_page(*, sector: Sector, language: str) -> SectorPage:
             for policy_task in policy_tasks
         ],
         cards=[cards[indicator.pk] for indicator in sector_indicators],
-        rollup=_rollup(rows),
+        **_both_tracks(rows),
     )

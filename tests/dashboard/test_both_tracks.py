@@ -13,6 +13,7 @@ from tests.factories import (
     CommitmentIndicatorFactory,
     GeographyFactory,
     IndicatorFactory,
+    SectorFactory,
     TaskFactory,
 )
 from tests.progress.real_series import real_series
@@ -65,3 +66,11 @@ def test_no_disagreement_line_when_the_tracks_agree(client, disagreeing_commitme
     )
     html = client.get("/").content.decode()
     assert "where the analysts and the computed status disagree" not in html
+
+
+def test_the_sector_page_shows_both_tracks(client, disagreeing_commitment):
+    sector = SectorFactory(slug="industry")
+    disagreeing_commitment.sectors.add(sector)
+    html = client.get("/sectors/industry/").content.decode()
+    assert "Analysts' latest assessments" in html
+    assert "1 commitment where the analysts and the computed status disagree" in html
