@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from entry import views
+from entry import review_views, views
 
 app_name = "entry"
 urlpatterns = [
@@ -19,4 +19,10 @@ urlpatterns = [
     path("disagreements/<int:pk>/resolve/", views.disagreement_resolve_view, name="disagreement_resolve"),
     path("commitments/", views.commitment_list, name="commitments"),
     path("commitments/<str:code>/", views.commitment_assess_view, name="commitment"),
+    path("review/", review_views.review_queue, name="review_queue"),
+    path("review/observations/<int:pk>/", review_views.observation_review, name="observation_review"),
+    path("review/batches/<uuid:batch>/", review_views.batch_review, name="batch_review"),
+    path("review/withdrawals/<int:pk>/", review_views.withdrawal_approve, name="withdrawal_approve"),
+    path("observations/<int:pk>/withdraw/", review_views.withdrawal_propose, name="withdrawal_propose"),
+    path("observations/<int:pk>/restore/", review_views.withdrawal_restore, name="withdrawal_restore"),
 ]

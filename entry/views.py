@@ -99,6 +99,8 @@ def indicator_entry(request, code: str):
                     Outcome.UNCHANGED: _("same value and citation as stored, nothing changed"),
                 }[result.outcome],
             }
+            if result.observation.review_state == Observation.ReviewState.PENDING:
+                message += " " + _("It waits for another analyst or an admin to approve it before the public sees it.")
             if not request.htmx:
                 messages.success(request, message)
                 return redirect("entry:indicator", code=indicator.code)
@@ -244,7 +246,10 @@ def upload_confirm(request, token):
         pending.delete()
         context = {"indicator": indicator, "form": UploadForm(), "conflict": conflict}
         return render(request, "entry/indicator_upload.html", context, status=409)
-    messages.success(request, _("Upload written: %(created)s values added, %(corrected)s corrected.") % counts)
+    message = _("Upload written: %(created)s values added, %(corrected)s corrected.") % counts
+    if counts["pending"]:
+        message += " " + _("They wait, as one batch, for another analyst or an admin to approve them.")
+    messages.success(request, message)
     return redirect("entry:indicator", code=indicator.code)
 
 

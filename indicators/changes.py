@@ -89,9 +89,8 @@ def _run_changes(scope: Scope, limit: int) -> list[Change]:
 
 def _entered_changes(scope: Scope, limit: int) -> list[Change]:
     groups = (
-        Observation.objects.filter(
-            scope.indicator_filter(), ingest_run__isnull=True, withdrawn_by_source_at__isnull=True
-        )
+        Observation.objects.public()
+        .filter(scope.indicator_filter(), ingest_run__isnull=True)
         .annotate(day=TruncDate("created_at"))
         .values("indicator__code", "indicator__name_en", "day")
         .annotate(count=Count("pk"), latest=Max("created_at"), last_period=Max("period"))
@@ -113,7 +112,9 @@ def _entered_changes(scope: Scope, limit: int) -> list[Change]:
 
 def _revision_changes(scope: Scope, limit: int) -> list[Change]:
     revisions = (
-        ObservationRevision.objects.filter(scope.indicator_filter("observation__indicator__"))
+        ObservationRevision.objects.filter(
+            scope.indicator_filter("observation__indicator__"), observation__in=Observation.objects.public()
+        )
         .select_related("observation__indicator", "observation__geography")
         .order_by("-replaced_at", "-pk")[:limit]
     )

@@ -336,6 +336,16 @@ class IngestRun(models.Model):
         return f"{self.source.key}/{self.indicator.code if self.indicator else '*'} {self.outcome}"
 
 
+class ObservationQuerySet(models.QuerySet):
+    def public(self) -> "ObservationQuerySet":
+        """The one definition of what readers see: approved, and withdrawn neither by its source nor an analyst."""
+        return self.filter(
+            review_state=Observation.ReviewState.PUBLISHED,
+            withdrawn_by_source_at__isnull=True,
+            withdrawn_at__isnull=True,
+        )
+
+
 class Observation(models.Model):
     """The current value of one indicator for one geography and period.
 
@@ -348,6 +358,11 @@ class Observation(models.Model):
         API = "api", _("Source API")
         SNAPSHOT = "snapshot", _("Bundled snapshot of published figures")
         ANALYST = "analyst", _("Entered by an analyst")
+
+    class ReviewState(models.TextChoices):
+        PUBLISHED = "published", _("Published")
+        PENDING = "pending", _("Waiting for a second analyst's review")
+        REJECTED = "rejected", _("Rejected by a reviewer")
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="observations")
     geography = models.ForeignKey(Geography, on_delete=models.PROTECT, related_name="observations")
@@ -373,8 +388,36 @@ class Observation(models.Model):
         blank=True,
         help_text=_("When the source stopped publishing this figure (now null); kept in history."),
     )
+    review_state = models.CharField(
+        max_length=10, choices=ReviewState.choices, default=ReviewState.PUBLISHED, db_index=True
+    )
+    upload_batch = models.UUIDField(
+        null=True, blank=True, db_index=True, help_text=_("The upload this figure came in; reviewed as one.")
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.TextField(blank=True)
+    withdrawal_reason = models.TextField(blank=True, help_text=_("Why an analyst asked to withdraw this figure."))
+    withdrawal_proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    withdrawal_proposed_at = models.DateTimeField(null=True, blank=True)
+    withdrawal_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("When an approved withdrawal took this figure off public pages.")
+    )
+    restored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    restored_at = models.DateTimeField(null=True, blank=True, help_text=_("When an admin put a withdrawn figure back."))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ObservationQuerySet.as_manager()
 
     class Meta:
         ordering = ["indicator", "geography", "period"]

@@ -182,9 +182,8 @@ def _home_series(indicator_ids: list[int]) -> dict[int, Series]:
     """The home geography's figures of these indicators, oldest first, in one query."""
     series: dict[int, list[progress.Point]] = {indicator_id: [] for indicator_id in indicator_ids}
     rows = (
-        Observation.objects.filter(
-            indicator_id__in=indicator_ids, geography__code=HOME_GEOGRAPHY, withdrawn_by_source_at__isnull=True
-        )
+        Observation.objects.public()
+        .filter(indicator_id__in=indicator_ids, geography__code=HOME_GEOGRAPHY)
         .order_by("indicator_id", "period")
         .values_list("indicator_id", "period", "value", "is_break")
     )
@@ -388,7 +387,7 @@ class ChartFilters:
 
     def observations(self, queryset: QuerySet[Observation]) -> QuerySet[Observation]:
         """Only the published figures of these geographies and years (all of them when unset)."""
-        queryset = queryset.filter(withdrawn_by_source_at__isnull=True)
+        queryset = queryset.public()
         if self.geographies:
             queryset = queryset.filter(geography__code__in=self.geographies)
         if self.start:
@@ -497,7 +496,8 @@ def _chart_panel_build(
 ) -> ChartPanel:
     names = {geography.code: localized(geography, "name", language) for geography in geographies}
     coverage = set(
-        Observation.objects.filter(indicator=indicator, withdrawn_by_source_at__isnull=True)
+        Observation.objects.public()
+        .filter(indicator=indicator)
         .values_list("geography__code", "period__year")
         .distinct()
     )
@@ -509,9 +509,7 @@ def _chart_panel_build(
         or tuple(code for code in with_data if code == HOME_GEOGRAPHY)
         or with_data[:1]
     )
-    observations = Observation.objects.filter(
-        indicator=indicator, geography__code__in=selected, withdrawn_by_source_at__isnull=True
-    )
+    observations = Observation.objects.public().filter(indicator=indicator, geography__code__in=selected)
     if filters.start:
         observations = observations.filter(period__gte=datetime.date(filters.start, 1, 1))
     if filters.end:
@@ -663,17 +661,24 @@ def indicator_page_get(*, indicator: Indicator, filters: ChartFilters, language:
         )
         cache.set(key, panel, settings.PAGE_CACHE_SECONDS)
     revisions = list(
-        ObservationRevision.objects.filter(observation__indicator=indicator)
+        ObservationRevision.objects.filter(
+            observation__in=Observation.objects.public(), observation__indicator=indicator
+        )
         .select_related("observation__geography")
         .order_by("-replaced_at", "-id")[:20]
     )
     for revision in revisions:
         revision.period_label = periods.format_period(revision.observation.period, indicator.frequency)
-    facts = Observation.objects.filter(indicator=indicator).aggregate(
-        last_updated=Max("updated_at"),
+    facts = (
+        Observation.objects.public()
+        .filter(indicator=indicator)
+        .aggregate(
+            last_updated=Max("updated_at"),
+        )
     )
     citations = (
-        Observation.objects.filter(indicator=indicator, origin=Observation.Origin.ANALYST)
+        Observation.objects.public()
+        .filter(indicator=indicator, origin=Observation.Origin.ANALYST)
         .order_by("citation")
         .values_list("citation", flat=True)
         .distinct()[:10]
@@ -818,7 +823,7 @@ def _empty_by_task(rows: list[dict]) -> list[EmptyIndicators]:
 
 def coverage_get() -> Coverage:
     """How many indicators and commitments have data, and which indicators are empty per task, in two queries."""
-    has_data = Exists(Observation.objects.filter(indicator=OuterRef("pk")))
+    has_data = Exists(Observation.objects.public().filter(indicator=OuterRef("pk")))
     rows = list(
         Indicator.objects.annotate(has_data=has_data)
         .values(
@@ -837,7 +842,9 @@ def coverage_get() -> Coverage:
         )
         .order_by("code")
     )
-    commitment_has_data = Exists(Observation.objects.filter(indicator__commitment_links__commitment=OuterRef("pk")))
+    commitment_has_data = Exists(
+        Observation.objects.public().filter(indicator__commitment_links__commitment=OuterRef("pk"))
+    )
     commitment_counts = Commitment.objects.aggregate(
         total=Count("pk"),
         measured=Count("pk", filter=Q(kind=Commitment.Kind.MEASURED)),
@@ -991,7 +998,7 @@ def _data_tables() -> list[BulkTable]:
                 ("citation", "citation", "The source URL or document reference."),
                 ("note", "note", "Caveats."),
             ),
-            Observation.objects.filter(withdrawn_by_source_at__isnull=True).order_by(
+            Observation.objects.public().order_by(
                 "indicator__code", "geography__position", "geography__code", "period"
             ),
         ),
@@ -1007,7 +1014,9 @@ def _data_tables() -> list[BulkTable]:
                 ("reason", "reason", "source_revision, analyst_correction, revert or source_withdrawal."),
                 ("replaced_at", "replaced_at", "When it was replaced (UTC)."),
             ),
-            ObservationRevision.objects.order_by("replaced_at", "pk"),
+            ObservationRevision.objects.filter(observation__in=Observation.objects.public()).order_by(
+                "replaced_at", "pk"
+            ),
         ),
         BulkTable(
             "targets",
@@ -1074,9 +1083,8 @@ def early_warnings_get(*, indicators: list[Indicator]) -> list[IndicatorWarning]
     if not watched:
         return []
     rows = (
-        Observation.objects.filter(
-            indicator_id__in=watched, geography__code=HOME_GEOGRAPHY, withdrawn_by_source_at__isnull=True
-        )
+        Observation.objects.public()
+        .filter(indicator_id__in=watched, geography__code=HOME_GEOGRAPHY)
         .order_by("indicator_id", "period")
         .values_list("indicator_id", "period", "value", "updated_at")
     )

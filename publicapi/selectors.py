@@ -84,7 +84,8 @@ def indicator_summaries(*, indicators: list[Indicator]) -> dict[int, IndicatorSu
 def observation_list(*, indicator: Indicator) -> QuerySet[Observation]:
     """The indicator's current figures (a ChartFilters narrows them to the published ones asked for)."""
     return (
-        Observation.objects.filter(indicator=indicator)
+        Observation.objects.public()
+        .filter(indicator=indicator)
         .select_related("geography")
         .order_by("geography__position", "geography__code", "period")
     )

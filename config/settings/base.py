@@ -198,6 +198,8 @@ HTTP_DEADLINE_SECONDS = env.float("HTTP_DEADLINE_SECONDS", default=120.0)
 WORLDBANK_PER_PAGE = env.int("WORLDBANK_PER_PAGE", default=1000)
 # Rows the writer compares and writes per round trip; memory stays flat whatever the series' length.
 INGEST_CHUNK_SIZE = env.int("INGEST_CHUNK_SIZE", default=2000)
+# Analysts' figures wait for a second analyst or an admin before the public sees them; False for one-person setups.
+OBSERVATION_REVIEW_REQUIRED = env.bool("OBSERVATION_REVIEW_REQUIRED", default=True)
 # Redis re-delivers a job left unacknowledged this long: it must exceed the longest a job is held (its retry wait,
 # backoff or capped Retry-After, plus the hard time limit), yet every second of it delays recovery from a killed
 # worker. The default is exactly that plus a minute; Kombu's sweep for such jobs runs every 10 s (README, Recovery).

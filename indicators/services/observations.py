@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
@@ -186,6 +187,30 @@ def observation_check(
     return errors
 
 
+def analyst_review_state(origin: str = Observation.Origin.ANALYST) -> str:
+    """An analyst's changed figure waits for review (unless review is off); a source's is public at once."""
+    if origin == Observation.Origin.ANALYST and settings.OBSERVATION_REVIEW_REQUIRED:
+        return Observation.ReviewState.PENDING
+    return Observation.ReviewState.PUBLISHED
+
+
+def review_reset(observation: Observation, *, state: str, batch=None) -> None:
+    """Start a fresh review of a changed figure (unsaved): the last review was of another value."""
+    observation.review_state = state
+    observation.upload_batch = batch
+    observation.reviewed_by = None
+    observation.reviewed_at = None
+    observation.rejection_reason = ""
+
+
+def observation_is_public(observation: Observation) -> bool:
+    return (
+        observation.review_state == Observation.ReviewState.PUBLISHED
+        and observation.withdrawn_by_source_at is None
+        and observation.withdrawn_at is None
+    )
+
+
 def indicator_data_bump(indicator: Indicator) -> None:
     Indicator.objects.filter(pk=indicator.pk).update(data_version=F("data_version") + 1)
 
@@ -248,24 +273,35 @@ def observation_record(
                     origin=origin,
                     vintage=vintage,
                     entered_by=user if origin == Observation.Origin.ANALYST else None,
+                    review_state=analyst_review_state(origin),
                 )
         except IntegrityError:
             # Another editor created it between our read and our insert.
             raise ObservationConflict(
                 Observation.objects.get(indicator=indicator, geography=geography, period=period)
             ) from None
-        indicator_data_bump(indicator)
+        if observation_is_public(observation):
+            indicator_data_bump(indicator)
         return RecordResult(observation, Outcome.CREATED)
     if expected_version != current.version:
         raise ObservationConflict(current)
-    if current.value == value and current.citation == citation and current.note == note and current.origin == origin:
+    if (
+        current.value == value
+        and current.citation == citation
+        and current.note == note
+        and current.origin == origin
+        and current.review_state != Observation.ReviewState.REJECTED
+    ):
         return RecordResult(current, Outcome.UNCHANGED)
+    was_public = observation_is_public(current)
     ObservationRevision.of(
         current, new_value=value, reason=ObservationRevision.Reason.ANALYST_CORRECTION, user=user
     ).save()
     observation_replace(current, value=value, citation=citation, note=note, origin=origin, vintage=vintage, user=user)
+    review_reset(current, state=analyst_review_state(origin))
     current.save()
-    indicator_data_bump(indicator)
+    if was_public or observation_is_public(current):
+        indicator_data_bump(indicator)
     return RecordResult(current, Outcome.CORRECTED)
 
 

@@ -5,6 +5,7 @@ against the indicator and the stored figures, and a confirmed preview is written
 """
 
 import datetime
+import uuid
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
@@ -17,9 +18,12 @@ from indicators.models import Geography, Indicator, Observation, ObservationRevi
 from indicators.periods import PeriodError, check_period_over, format_period, parse_period
 from indicators.services.observations import (
     NOTE_MAX_LENGTH,
+    analyst_review_state,
     citation_clean,
     indicator_data_bump,
+    observation_is_public,
     observation_replace,
+    review_reset,
     value_outside_plausible_range,
     value_parse,
 )
@@ -225,6 +229,9 @@ def observations_upload_apply(
 
     created, revisions, corrected = [], [], []
     now = timezone.now()
+    # The whole file is reviewed as one batch.
+    batch, state = uuid.uuid4(), analyst_review_state()
+    public_changed = state == Observation.ReviewState.PUBLISHED
     for change in changes:
         period = datetime.date.fromisoformat(change["period"])
         value = Decimal(change["value"])
@@ -240,9 +247,12 @@ def observations_upload_apply(
                     note=change["note"],
                     origin=Observation.Origin.ANALYST,
                     entered_by=user,
+                    review_state=state,
+                    upload_batch=batch,
                 )
             )
             continue
+        public_changed = public_changed or observation_is_public(current)
         revisions.append(
             ObservationRevision.of(
                 current, new_value=value, reason=ObservationRevision.Reason.ANALYST_CORRECTION, user=user
@@ -257,6 +267,7 @@ def observations_upload_apply(
             vintage="",
             user=user,
         )
+        review_reset(current, state=state, batch=batch)
         current.updated_at = now  # bulk_update skips auto_now
         corrected.append(current)
     try:
@@ -280,9 +291,19 @@ def observations_upload_apply(
             "version",
             "revision_count",
             "updated_at",
+            "review_state",
+            "upload_batch",
+            "reviewed_by",
+            "reviewed_at",
+            "rejection_reason",
         ],
         batch_size=1000,
     )
-    if created or corrected:
+    if (created or corrected) and public_changed:
         indicator_data_bump(indicator)
-    return {"created": len(created), "corrected": len(corrected)}
+    return {
+        "created": len(created),
+        "corrected": len(corrected),
+        "batch": batch,
+        "pending": state == Observation.ReviewState.PENDING,
+    }

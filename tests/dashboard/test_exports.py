@@ -13,6 +13,7 @@ from django.utils import timezone
 from indicators.exports import spreadsheet_safe
 from indicators.models import Observation
 from indicators.services.observations import observation_record
+from indicators.services.review import observation_approve
 from tests.dashboard.conftest import ANALYST_USERNAME
 from tests.factories import GeographyFactory, IndicatorFactory, ObservationFactory, UserFactory
 
@@ -159,7 +160,7 @@ def test_the_bulk_zip_is_served_from_the_cache_until_the_data_changes(client, da
     with django_assert_num_queries(1):
         _bulk(client)
     current = Observation.objects.get(indicator__code="ind-1-1", geography__code="CHN", period__year=2020)
-    observation_record(
+    entered = observation_record(
         indicator=current.indicator,
         geography=current.geography,
         period=current.period,
@@ -169,6 +170,8 @@ def test_the_bulk_zip_is_served_from_the_cache_until_the_data_changes(client, da
         expected_version=current.version,
         confirm_out_of_range=True,
     )
+    # Public once a second user approves it.
+    observation_approve(observation_id=entered.observation.pk, user=UserFactory())
     rows = _bulk_table(_bulk(client), "observations.csv")
     changed = [row for row in rows if (row["indicator"], row["geography"], row["period"]) == CHINA_2020]
     assert [row["value"] for row in changed] == ["77.7"]

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from indicators.models import Indicator, Observation
 from indicators.services.observations import observation_record
+from indicators.services.review import observation_approve
 from tasks.models import Commitment
 from tasks.services.assessments import commitment_assess
 from tests.dashboard.test_pages import PAGES
@@ -74,7 +75,7 @@ def test_an_observation_write_invalidates_the_pages_that_show_it(client, dataset
         assert "987654" not in client.get(url).content.decode().replace(",", "")
     indicator = Indicator.objects.get(code="ind-1-1")
     current = Observation.objects.get(indicator=indicator, geography__code="CHN", period=Y2023)
-    observation_record(
+    entered = observation_record(
         indicator=indicator,
         geography=current.geography,
         period=Y2023,
@@ -84,6 +85,8 @@ def test_an_observation_write_invalidates_the_pages_that_show_it(client, dataset
         expected_version=current.version,
         confirm_out_of_range=True,
     )
+    # Public once a second user approves it.
+    observation_approve(observation_id=entered.observation.pk, user=UserFactory())
     for url in pages:
         assert "987654" in client.get(url).content.decode().replace(",", ""), url
 

@@ -1,16 +1,22 @@
 """Every write endpoint and admin page against every role: the server decides, whatever the page shows."""
 
+import datetime
+import uuid
+
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
+from accounts.services import ANALYST, user_grant_role
 from entry.models import PendingUpload
 from indicators.models import Disagreement, Observation, ObservationRevision
+from indicators.services.review import withdrawal_propose
 from tasks.models import Assessment
-from tests.factories import UserFactory
+from tests.factories import ObservationFactory, UserFactory
 
 LOGIN = "/accounts/login/"
 
@@ -116,6 +122,7 @@ PAGES = {
     "disagreements": lambda w: reverse("entry:disagreements"),
     "commitments": lambda w: reverse("entry:commitments"),
     "commitment": lambda w: reverse("entry:commitment", args=[w["commitment"].code]),
+    "review queue": lambda w: reverse("entry:review_queue"),
 }
 
 
@@ -179,3 +186,105 @@ def test_an_admin_post_from_the_analyst_role_changes_nothing(client, analyst, wo
     assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
     world["commitment"].refresh_from_db()
     assert world["commitment"].title_en != "Changed"
+
+
+def _review_world(world):
+    """A pending figure and a pending upload by a third analyst, and a withdrawal that analyst proposed."""
+    entrant = UserFactory(username="entrant")
+    user_grant_role(user=entrant, role=ANALYST)
+    pending = ObservationFactory(
+        indicator=world["indicator"],
+        geography=world["china"],
+        period=datetime.date(2019, 1, 1),
+        origin="analyst",
+        entered_by=entrant,
+        review_state="pending",
+    )
+    batch = uuid.uuid4()
+    ObservationFactory(
+        indicator=world["indicator"],
+        geography=world["china"],
+        period=datetime.date(2018, 1, 1),
+        origin="analyst",
+        entered_by=entrant,
+        review_state="pending",
+        upload_batch=batch,
+    )
+    withdrawal_propose(observation_id=world["observation"].pk, user=entrant, reason="Double-counted.")
+    withdrawn = ObservationFactory(
+        indicator=world["indicator"],
+        geography=world["china"],
+        period=datetime.date(2017, 1, 1),
+        withdrawn_at=timezone.now(),
+    )
+    published = ObservationFactory(
+        indicator=world["indicator"], geography=world["china"], period=datetime.date(2016, 1, 1)
+    )
+    return {"pending": pending, "batch": batch, "withdrawn": withdrawn, "published": published}
+
+
+REVIEW_WRITES = {
+    "approve a figure": (
+        lambda w, r: reverse("entry:observation_review", args=[r["pending"].pk]),
+        {"decision": "approve"},
+    ),
+    "reject a figure": (
+        lambda w, r: reverse("entry:observation_review", args=[r["pending"].pk]),
+        {"decision": "reject", "reason": "wrong"},
+    ),
+    "approve an upload": (lambda w, r: reverse("entry:batch_review", args=[r["batch"]]), {"decision": "approve"}),
+    "propose a withdrawal": (
+        lambda w, r: reverse("entry:withdrawal_propose", args=[r["published"].pk]),
+        {"reason": "wrong"},
+    ),
+    "approve a withdrawal": (lambda w, r: reverse("entry:withdrawal_approve", args=[w["observation"].pk]), {}),
+    "restore a withdrawn figure": (lambda w, r: reverse("entry:withdrawal_restore", args=[r["withdrawn"].pk]), {}),
+}
+REVIEW_ANALYST_ALLOWED = set(REVIEW_WRITES) - {"restore a withdrawn figure"}
+
+
+def _review_state():
+    return list(
+        Observation.objects.order_by("pk").values_list(
+            "review_state", "withdrawn_at", "withdrawal_proposed_at", "withdrawal_reason"
+        )
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["anonymous", "reader", "analyst", "admin"])
+@pytest.mark.parametrize("write", sorted(REVIEW_WRITES))
+def test_every_review_endpoint_refuses_whoever_may_not_review_and_changes_nothing(
+    client, world, analyst, admin_user, reader, role, write
+):
+    review_world = _review_world(world)
+    url_for, data = REVIEW_WRITES[write]
+    user = _user(role, analyst, admin_user, reader)
+    if user:
+        client.force_login(user)
+    before = _review_state()
+
+    response = client.post(url_for(world, review_world), data)
+
+    allowed = role == "admin" or (role == "analyst" and write in REVIEW_ANALYST_ALLOWED)
+    if role == "anonymous":
+        assert response.status_code == 302 and response["Location"].startswith(LOGIN), write
+    elif not allowed:
+        assert response.status_code == 403, write
+    else:
+        assert response.status_code == 302, write
+    assert (_review_state() != before) == allowed, write
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("write", ["approve a figure", "reject a figure", "approve an upload", "approve a withdrawal"])
+def test_the_author_of_a_figure_or_withdrawal_cannot_review_it(client, world, write):
+    review_world = _review_world(world)
+    url_for, data = REVIEW_WRITES[write]
+    client.force_login(review_world["pending"].entered_by)
+    before = _review_state()
+
+    response = client.post(url_for(world, review_world), data)
+
+    assert response.status_code == 403
+    assert _review_state() == before

@@ -8,6 +8,7 @@ from rest_framework.throttling import AnonRateThrottle
 
 from indicators.models import Observation
 from indicators.services.observations import observation_record
+from indicators.services.review import observation_approve
 from tests.dashboard.conftest import ANALYST_USERNAME, build_dataset
 from tests.factories import UserFactory
 
@@ -124,7 +125,7 @@ def test_a_data_write_is_seen_at_once(client, dataset):
     url = "/api/v1/indicators/ind-1-1/observations/?geo=CHN&start=2020&end=2020"
     assert client.get(url).json()["results"][0]["value"] == "28.000000"
     current = Observation.objects.get(indicator__code="ind-1-1", geography__code="CHN", period__year=2020)
-    observation_record(
+    entered = observation_record(
         indicator=current.indicator,
         geography=current.geography,
         period=current.period,
@@ -134,6 +135,8 @@ def test_a_data_write_is_seen_at_once(client, dataset):
         expected_version=current.version,
         confirm_out_of_range=True,
     )
+    # Public once a second user approves it.
+    observation_approve(observation_id=entered.observation.pk, user=UserFactory())
     assert client.get(url).json()["results"][0]["value"] == "29.500000"
 
 

@@ -1,0 +1,110 @@
+"""The review queue: approve or reject analysts' pending figures and uploads, withdraw and restore figures.
+
+The same checks as the rest of the workspace (login, then the model permission); the services refuse
+self-approval and let only admins restore.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from accounts.services import user_can_revert
+from entry import review_selectors
+from entry.review_forms import APPROVE, ReviewDecisionForm, WithdrawalForm
+from entry.views import login_required
+from indicators.models import Observation
+from indicators.services import review
+
+REVIEW_PERMISSION = "indicators.change_observation"
+
+
+@require_safe
+@login_required
+@permission_required(REVIEW_PERMISSION, raise_exception=True)
+def review_queue(request):
+    """Everything waiting for a second pair of eyes, and what was withdrawn."""
+    context = {
+        "observations": review_selectors.pending_observations(),
+        "batches": review_selectors.pending_batches(user=request.user),
+        "withdrawals": review_selectors.pending_withdrawals(),
+        "withdrawn": review_selectors.withdrawn_observations(),
+        "can_restore": user_can_revert(request.user),
+        "review_required": review.review_required(),
+    }
+    return render(request, "entry/review_queue.html", context)
+
+
+def _decide(request, approve, reject, **target):
+    """Run the decision the form asks for; its refusal becomes a message on the queue."""
+    form = ReviewDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(message for errors in form.errors.values() for message in errors))
+        return redirect("entry:review_queue")
+    try:
+        if form.cleaned_data["decision"] == APPROVE:
+            count = approve(user=request.user, **target)
+            messages.success(request, _("%(count)s figure(s) approved and published.") % {"count": count})
+        else:
+            count = reject(user=request.user, reason=form.cleaned_data["reason"], **target)
+            messages.success(request, _("%(count)s figure(s) rejected.") % {"count": count})
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("entry:review_queue")
+
+
+@require_POST
+@login_required
+@permission_required(REVIEW_PERMISSION, raise_exception=True)
+def observation_review(request, pk: int):
+    return _decide(request, review.observation_approve, review.observation_reject, observation_id=pk)
+
+
+@require_POST
+@login_required
+@permission_required(REVIEW_PERMISSION, raise_exception=True)
+def batch_review(request, batch):
+    return _decide(request, review.batch_approve, review.batch_reject, batch=batch)
+
+
+@require_POST
+@login_required
+@permission_required(REVIEW_PERMISSION, raise_exception=True)
+def withdrawal_propose(request, pk: int):
+    """Ask for a published figure to be withdrawn, with the reason."""
+    observation = get_object_or_404(Observation, pk=pk)
+    form = WithdrawalForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors["reason"])
+        review.withdrawal_propose(observation_id=observation.pk, user=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, _("Withdrawal proposed; it takes effect once someone else approves it."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("entry:observation_history", pk=observation.pk)
+
+
+@require_POST
+@login_required
+@permission_required(REVIEW_PERMISSION, raise_exception=True)
+def withdrawal_approve(request, pk: int):
+    try:
+        review.withdrawal_approve(observation_id=pk, user=request.user)
+        messages.success(request, _("Withdrawn: the figure left public pages and downloads; its record stays."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("entry:review_queue")
+
+
+@require_POST
+@login_required
+@permission_required(REVIEW_PERMISSION, raise_exception=True)
+def withdrawal_restore(request, pk: int):
+    try:
+        review.withdrawal_restore(observation_id=get_object_or_404(Observation, pk=pk).pk, user=request.user)
+        messages.success(request, _("Restored: the figure is public again."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("entry:review_queue")
