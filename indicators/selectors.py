@@ -185,10 +185,11 @@ def _home_series(indicator_ids: list[int]) -> dict[int, Series]:
         Observation.objects.public()
         .filter(indicator_id__in=indicator_ids, geography__code=HOME_GEOGRAPHY)
         .order_by("indicator_id", "period")
-        .values_list("indicator_id", "period", "value", "is_break")
+        .values_list("indicator_id", "period", "value", "is_break", "is_estimated")
     )
-    for indicator_id, period, value, is_break in rows:
-        series[indicator_id].append(progress.Point(period=period, value=float(value), is_break=is_break))
+    for indicator_id, period, value, is_break, is_estimated in rows:
+        point = progress.Point(period=period, value=float(value), is_break=is_break, is_estimated=is_estimated)
+        series[indicator_id].append(point)
     return {indicator_id: tuple(points) for indicator_id, points in series.items()}
 
 

@@ -61,6 +61,7 @@ class Point:
     period: datetime.date
     value: float
     is_break: bool = False
+    is_estimated: bool = False
 
 
 @dataclass(frozen=True)
@@ -148,7 +149,7 @@ def assess_indicator(
     A plan target that can be assessed decides; else the latest year an annual target can be judged; else the
     recent trend, whose reason says why no target decided.
     """
-    series = _clean(points)
+    series = _without_carried_forward(_clean(points))
     annual = sorted((t for t in targets if t.kind == "annual"), key=lambda t: t.target_year)
     verdicts = tuple(_year_verdict(series, spec, target) for target in annual)
     plan = _plan_choose([t for t in targets if t.kind != "annual"], series)
@@ -903,6 +904,16 @@ def _clean(points: Sequence[Point]) -> list[Point]:
         if not math.isfinite(point.value):
             raise ValueError(f"the figure for {point.period.isoformat()} is not a finite number")
     return series
+
+
+def _without_carried_forward(series: list[Point]) -> list[Point]:
+    """Drop estimates that only repeat the figure before (UNIDO carries its last survey forward): not new data."""
+    kept = []
+    for point in series:
+        repeats = kept and math.isclose(point.value, kept[-1].value, rel_tol=1e-9)
+        if not (point.is_estimated and repeats):
+            kept.append(point)
+    return kept
 
 
 def _within_limits(path: list[Point], spec: SeriesSpec) -> list[Point]:

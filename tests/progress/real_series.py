@@ -41,6 +41,7 @@ def real_series(code: str, *, until: datetime.date | None = None, geography: str
             period=datetime.date.fromisoformat(row["period"]),
             value=float(row["value"]),
             is_break=row.get("is_break", "").lower() in ("true", "1"),
+            is_estimated=row.get("is_estimated", "").lower() in ("true", "1"),
         )
         for row in _snapshot()
         if row["indicator_code"] == code and row["geography_code"] == geography

@@ -239,3 +239,11 @@ def test_reasons_and_thresholds_are_written_in_the_active_language():
     assert result.threshold == "平均值在49.5至50之间"
     with translation.override("en"):
         assert "neutral line" in _assess("manufacturing-pmi").reason
+
+
+def test_estimates_that_only_carry_a_figure_forward_are_not_a_trend():
+    """UNIDO repeats China's 2011 medium/high-tech share every year to 2022, flagged estimated: the status rests on
+    the last figure that is not a repeat, and says it is the trend before the article."""
+    result = _assess("wb-medium-high-tech-manufacturing-share")
+    assert result.latest_period == datetime.date(2011, 1, 1)
+    assert result.before_article
