@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from django.views.decorators.clickjacking import xframe_options_exempt
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from config.rendering import render_page
 from indicators import changes, documents, exports, selectors
@@ -27,7 +27,7 @@ def _series_form(request, code: str) -> SeriesFilterForm:
     return SeriesFilterForm(request.GET, geographies=lambda: selectors.indicator_geography_codes(code=code))
 
 
-@require_GET
+@require_safe
 def indicator_list(request):
     """Every indicator, filtered by task, sector, source and freshness."""
     data = IndicatorListFilterForm(request.GET).valid_data()
@@ -46,7 +46,7 @@ def indicator_list(request):
     )
 
 
-@require_GET
+@require_safe
 def indicator_detail(request, code: str):
     """One indicator: its chart or table, geographies, period range, definition, source and downloads.
 
@@ -69,7 +69,7 @@ def indicator_detail(request, code: str):
     return render_page(request, "indicators/indicator_detail.html", context, partials={"chart-panel": "chart-panel"})
 
 
-@require_GET
+@require_safe
 @xframe_options_exempt
 @csp_replace({"frame-ancestors": ["*"]})
 def indicator_embed(request, code: str):
@@ -94,17 +94,17 @@ def _download(request, code: str, build, content_type: str, extension: str) -> H
     return response
 
 
-@require_GET
+@require_safe
 def indicator_data_csv(request, code: str):
     return _download(request, code, exports.indicator_csv, "text/csv", "csv")
 
 
-@require_GET
+@require_safe
 def indicator_data_json(request, code: str):
     return _download(request, code, exports.indicator_json, "application/json", "json")
 
 
-@require_GET
+@require_safe
 def bulk_download(request):
     """Everything published in one zip: a CSV per table and a README of the columns and licences."""
     response = HttpResponse(selectors.bulk_download_get(), content_type="application/zip")
@@ -112,7 +112,7 @@ def bulk_download(request):
     return response
 
 
-@require_GET
+@require_safe
 def change_list(request):
     """What changed, newest first, narrowed by kind, task or indicator; the feeds hold the same list."""
     data = ChangesFilterForm(request.GET).valid_data()
@@ -125,13 +125,13 @@ def change_list(request):
     )
 
 
-@require_GET
+@require_safe
 def source_list(request):
     """Each source, its licence and the attribution it asks for."""
     return render_page(request, "indicators/source_list.html", {"sources": selectors.source_list_with_counts()})
 
 
-@require_GET
+@require_safe
 def method(request):
     """The progress method in plain words, its document, and how much of the tracker has data."""
     document = documents.document_get("progress-method", request.LANGUAGE_CODE)
@@ -148,7 +148,7 @@ def method(request):
     )
 
 
-@require_GET
+@require_safe
 def early_warning_rules(request):
     """The early-warning rules, as docs/early-warnings.md states them."""
     document = EARLY_WARNINGS_DOCUMENT.read_text(encoding="utf-8") if EARLY_WARNINGS_DOCUMENT.exists() else ""

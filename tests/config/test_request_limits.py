@@ -5,7 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.accounts.conftest import analyst  # noqa: F401 (a fixture)
-from tests.factories import SectorFactory, TaskFactory
+from tests.factories import IndicatorFactory, SectorFactory, TaskFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -44,11 +44,28 @@ def test_a_content_length_in_other_digits_is_a_400_not_a_500(client):
     assert response.status_code == 400
 
 
-@pytest.mark.parametrize("path", ["/", "/tasks/1/", "/sectors/", "/sectors/steel/", "/accounts/login/", "/healthz"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/tasks/1/",
+        "/sectors/",
+        "/sectors/steel/",
+        "/accounts/login/",
+        "/healthz",
+        "/indicators/",
+        "/indicators/head-check/",
+        "/indicators/head-check/data.csv",
+        "/sources/",
+        "/method/",
+        "/changes/",
+    ],
+)
 def test_head_is_answered_wherever_get_is(client, settings, path):
     settings.REDIS_URL = ""
     TaskFactory(number=1)
     SectorFactory(slug="steel")
+    IndicatorFactory(code="head-check")
 
     response = client.head(path)
 
