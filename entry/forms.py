@@ -120,6 +120,9 @@ class UploadConfirmForm(forms.Form):
     confirm_out_of_range = forms.BooleanField(
         label=_("I checked the values outside the plausible range: they are right"), required=False
     )
+    confirm_scale = forms.BooleanField(
+        label=_("I checked this file: its values belong to this indicator, on its scale"), required=False
+    )
 
 
 class RevertForm(forms.Form):

@@ -236,6 +236,7 @@ def upload_confirm(request, token):
                 changes=pending.changes,
                 user=request.user,
                 confirm_out_of_range=form.cleaned_data.get("confirm_out_of_range", False),
+                confirm_scale=form.cleaned_data.get("confirm_scale", False),
             )
             pending.delete()
     except ValidationError as error:

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from indicators.models import Geography, Indicator, Observation, ObservationRevision
 from indicators.periods import PeriodError, check_period_over, check_period_start, format_period
+from indicators.services.guards import series_outlier
 
 CITATION_MAX_LENGTH = 1000
 CITATION_MIN_LENGTH = 8
@@ -169,17 +170,32 @@ def out_of_range_message(indicator: Indicator, value: Decimal) -> str:
 
 
 def observation_check(
-    *, indicator: Indicator, period: datetime.date, value: Decimal, citation: str, confirm_out_of_range: bool
+    *,
+    indicator: Indicator,
+    geography: Geography,
+    period: datetime.date,
+    value: Decimal,
+    citation: str,
+    confirm_out_of_range: bool,
 ) -> dict[str, list[str]]:
-    """The rules every analyst write obeys, as field → messages (empty when all hold)."""
+    """The rules every analyst write obeys, as field → messages (empty when all hold).
+
+    A value outside the plausible range, or far outside its own series, is written only once confirmed.
+    """
     errors: dict[str, list[str]] = {}
     try:
         check_period_start(period, indicator.frequency)
         check_period_over(period, indicator.frequency, today=timezone.localdate())
     except PeriodError as error:
         errors["period"] = [str(error)]
-    if value_outside_plausible_range(indicator, value) and not confirm_out_of_range:
-        errors["confirm_out_of_range"] = [out_of_range_message(indicator, value)]
+    if not confirm_out_of_range:
+        unconfirmed = []
+        if value_outside_plausible_range(indicator, value):
+            unconfirmed.append(out_of_range_message(indicator, value))
+        if outlier := series_outlier(indicator=indicator, geography=geography, period=period, value=value):
+            unconfirmed.append(outlier.message)
+        if unconfirmed:
+            errors["confirm_out_of_range"] = unconfirmed
     try:
         citation_clean(citation)
     except ValidationError as error:
@@ -249,7 +265,12 @@ def observation_record(
     """
     value = value_parse(value)
     errors = observation_check(
-        indicator=indicator, period=period, value=value, citation=citation, confirm_out_of_range=confirm_out_of_range
+        indicator=indicator,
+        geography=geography,
+        period=period,
+        value=value,
+        citation=citation,
+        confirm_out_of_range=confirm_out_of_range,
     )
     if errors:
         raise ValidationError(errors)

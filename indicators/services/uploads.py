@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from indicators.models import Geography, Indicator, Observation, ObservationRevision
 from indicators.periods import PeriodError, check_period_over, format_period, parse_period
+from indicators.services.guards import scale_mismatch_message
 from indicators.services.observations import (
     NOTE_MAX_LENGTH,
     analyst_review_state,
@@ -59,12 +60,14 @@ class PreviewRow:
     out_of_range: bool
     current_value: str | None
     expected_version: int | None
+    scale_mismatch: bool = False
 
 
 @dataclass
 class UploadPreview:
     rows: list[PreviewRow] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
+    scale_warning: str = ""
 
     def _count(self, status: str) -> int:
         return sum(1 for row in self.rows if row.status == status)
@@ -200,17 +203,31 @@ def observations_upload_preview(*, indicator: Indicator, rows: list[dict[str, st
                 expected_version=None if current is None else current["version"],
             )
         )
+    _flag_scale(preview, stored)
     return preview
+
+
+def _flag_scale(preview: UploadPreview, stored: dict) -> None:
+    """Mark a file whose values sit on another scale than the stored figures of its geographies."""
+    geographies = {row.geography_id for row in preview.rows}
+    stored_values = [float(obs["value"]) for (geography_id, _), obs in stored.items() if geography_id in geographies]
+    preview.scale_warning = scale_mismatch_message([Decimal(row.value) for row in preview.rows], stored_values)
+    for row in preview.rows:
+        row.scale_mismatch = bool(preview.scale_warning)
 
 
 @transaction.atomic
 def observations_upload_apply(
-    *, indicator: Indicator, changes: list[dict], user, confirm_out_of_range: bool
+    *, indicator: Indicator, changes: list[dict], user, confirm_out_of_range: bool, confirm_scale: bool = False
 ) -> dict[str, int]:
     """Write a confirmed preview's changes in one transaction, or nothing if any figure moved since."""
     if not confirm_out_of_range and any(change["out_of_range"] for change in changes):
         raise ValidationError(
             {"confirm_out_of_range": ["Some values are outside the plausible range: confirm them to upload."]}
+        )
+    if not confirm_scale and any(change.get("scale_mismatch") for change in changes):
+        raise ValidationError(
+            {"confirm_scale": ["This file's values sit on another scale from the stored series: confirm the file."]}
         )
     periods = {datetime.date.fromisoformat(change["period"]) for change in changes}
     current_by_key = {
