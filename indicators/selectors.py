@@ -552,7 +552,7 @@ def _chart_panel_build(
     figure_json = charts.indicator_figure(
         title=localized(indicator, "name", language),
         unit=localized(indicator, "unit", language),
-        source=localized(indicator.source, "name", language),
+        source=_source_with_licence(indicator.source, language),
         frequency=indicator.frequency,
         series=[series[code] for code in selected],
         overlay=overlay,
@@ -566,6 +566,15 @@ def _chart_panel_build(
         selected_geographies=selected,
         geographies_with_data=with_data,
     )
+
+
+def _source_with_licence(source: Source, language: str) -> str:
+    """The source line a downloaded chart image carries: the source and its licence, or that it is unverified."""
+    if source.licence and source.licence != "unverified":
+        licence = _("licence %(licence)s") % {"licence": source.licence}
+    else:
+        licence = _("licence unverified")
+    return f"{localized(source, 'name', language)} ({licence})"
 
 
 def _year_period(indicator: Indicator, year: int) -> datetime.date:

@@ -4,7 +4,22 @@
 (function () {
   "use strict";
 
-  var CONFIG = { responsive: true, displaylogo: false, modeBarButtonsToRemove: ["select2d", "lasso2d"] };
+  // PNG from Plotly's own camera button; SVG from a second one. Both draw the figure as the page shows it, so
+  // the title, the source and its licence (in the subtitle) are inside the image.
+  var SVG_BUTTON = {
+    name: "svg",
+    title: "Download plot as SVG",
+    icon: { width: 1000, height: 1000, path: "M100 100h800v800h-800z M250 650l150-200 120 150 80-100 150 150z" },
+    click: function (plot) {
+      window.Plotly.downloadImage(plot, { format: "svg", filename: plot.getAttribute("data-filename") || "chart" });
+    },
+  };
+  var CONFIG = {
+    responsive: true,
+    displaylogo: false,
+    modeBarButtonsToRemove: ["select2d", "lasso2d"],
+    modeBarButtonsToAdd: [SVG_BUTTON],
+  };
   var drawn = new Set();
 
   function chartsUnder(root) {

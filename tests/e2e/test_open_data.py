@@ -38,11 +38,32 @@ def test_the_charts_png_button_downloads_an_image_with_no_csp_violation(
     expect(chart).to_be_visible()
     chart.hover()
     with page.expect_download() as download_info:
-        page.locator("#chart-panel .modebar-btn[data-title^='Download plot']").click()
+        page.locator("#chart-panel .modebar-btn[data-title='Download plot as a PNG']").click()
     download = download_info.value
     assert download.suggested_filename.endswith(".png")
     with open(download.path(), "rb") as image:
         assert image.read(8) == b"\x89PNG\r\n\x1a\n"
+    assert csp_violations() == []
+    assert console_errors == []
+
+
+def test_the_charts_svg_button_downloads_an_svg_carrying_title_source_and_licence(
+    live_server, page, console_errors, csp_violations, dashboard
+):
+    page.goto(live_server.url + "/indicators/ind-1-1/")
+    chart = page.locator("#chart-panel .js-plotly-plot")
+    expect(chart).to_be_visible()
+    chart.hover()
+    with page.expect_download() as download_info:
+        page.locator("#chart-panel .modebar-btn[data-title='Download plot as SVG']").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".svg")
+    with open(download.path(), encoding="utf-8") as image:
+        svg = image.read()
+    assert svg.startswith("<svg")
+    indicator = Indicator.objects.get(code="ind-1-1")
+    assert indicator.name_en in svg
+    assert indicator.source.name in svg and "licence" in svg
     assert csp_violations() == []
     assert console_errors == []
 
