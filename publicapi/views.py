@@ -58,10 +58,10 @@ class PublicRead:
 
 
 class ItemContext:
-    """Serializers whose items need a batch read first (statuses, freshness): one read per page, not per item."""
+    """Serializers whose items need a batch read first (statuses, freshness): one read per page, not per item.
 
-    def item_context(self, items: list) -> dict:
-        raise NotImplementedError
+    A view using it defines `item_context(items) -> dict`, the batch read its serializer's context holds.
+    """
 
     def get_serializer(self, instance=None, *args, **kwargs):
         items = [] if instance is None else instance if isinstance(instance, list) else [instance]
