@@ -31,6 +31,28 @@ class Series:
     values: list[float]
     revised: list[bool]
     emphasised: bool = False
+    # Per figure: "provisional", "estimated", "break" (a break in series begins) or "".
+    flags: list[str] = field(default_factory=list)
+
+
+# The marker each analyst flag draws, and the legend text that names it.
+FLAG_SYMBOLS = {"break": "triangle-up", "provisional": "circle-open", "estimated": "square-open"}
+
+
+def _flag_legend() -> dict[str, str]:
+    return {
+        "break": _("Triangle: a break in series begins"),
+        "provisional": _("Open circle: provisional figure"),
+        "estimated": _("Open square: estimated figure"),
+    }
+
+
+def _flag_hover(flag: str) -> str:
+    return {"break": _("break in series"), "provisional": _("provisional"), "estimated": _("estimated")}.get(flag, "")
+
+
+def _marker_symbol(revised: bool, flag: str) -> str:
+    return FLAG_SYMBOLS.get(flag) or ("diamond-open" if revised else "circle")
 
 
 @dataclass(frozen=True)
@@ -143,6 +165,22 @@ def _break_at_january(periods: list[datetime.date], *columns: list) -> tuple[lis
     return tuple(list(cells) for cells in zip(*rows, strict=True)) if rows else (periods, *columns)
 
 
+def _draw_flag_legend(figure: go.Figure, present: set[str]) -> None:
+    """A legend entry for each analyst flag the chart shows, so the markers are read, not guessed."""
+    for flag, text in _flag_legend().items():
+        if flag in present:
+            figure.add_trace(
+                go.Scatter(
+                    x=[None],
+                    y=[None],
+                    mode="markers",
+                    name=text,
+                    marker={"symbol": FLAG_SYMBOLS[flag], "size": 9, "color": GUIDE_COLOUR},
+                    hoverinfo="skip",
+                )
+            )
+
+
 def _draw_neutral_line(figure: go.Figure, value: float | None) -> None:
     """A diffusion index's 50 or an index's 100: the level that means no change, across the whole chart."""
     if value is None:
@@ -240,9 +278,10 @@ def indicator_figure(
     for one in series:
         name = html.escape(one.name)
         colour = HOME_COLOUR if one.emphasised else next(colours, GUIDE_COLOUR)
+        flags = one.flags or [""] * len(one.periods)
         periods, values, revised = one.periods, one.values, one.revised
         if year_to_date:
-            periods, values, revised = _break_at_january(periods, values, revised)
+            periods, values, revised, flags = _break_at_january(periods, values, revised, flags)
         figure.add_trace(
             go.Scatter(
                 x=_x(periods),
@@ -251,14 +290,18 @@ def indicator_figure(
                 name=name,
                 line={"color": colour, "width": 3 if one.emphasised else 1.5},
                 marker={
-                    "size": [9 if flag else 5 for flag in revised],
-                    "symbol": ["diamond-open" if flag else "circle" for flag in revised],
+                    "size": [9 if was or flag else 5 for was, flag in zip(revised, flags, strict=True)],
+                    "symbol": [_marker_symbol(was, flag) for was, flag in zip(revised, flags, strict=True)],
                     "color": colour,
                 },
-                customdata=[_("revised") if flag else "" for flag in revised],
+                customdata=[
+                    " ".join(part for part in (_("revised") if was else "", _flag_hover(flag)) if part)
+                    for was, flag in zip(revised, flags, strict=True)
+                ],
                 hovertemplate=f"{name}: %{{y}} %{{customdata}}<extra></extra>",
             )
         )
+    _draw_flag_legend(figure, {flag for one in series for flag in one.flags if flag})
     if overlay.required_periods:
         figure.add_trace(
             go.Scatter(

@@ -178,6 +178,15 @@ def _summary_cache_key(indicator: Indicator, targets: list[Target]) -> str:
 Series = tuple[progress.Point, ...]
 
 
+def _figure_flag(observation: Observation) -> str:
+    """The one flag a chart marker shows; a break outranks provisional, which outranks estimated."""
+    if observation.is_break:
+        return "break"
+    if observation.is_provisional:
+        return "provisional"
+    return "estimated" if observation.is_estimated else ""
+
+
 def _home_series(indicator_ids: list[int]) -> dict[int, Series]:
     """The home geography's figures of these indicators, oldest first, in one query."""
     series: dict[int, list[progress.Point]] = {indicator_id: [] for indicator_id in indicator_ids}
@@ -526,6 +535,7 @@ def _chart_panel_build(
         series[code].periods.append(observation.period)
         series[code].values.append(value)
         series[code].revised.append(observation.revision_count > 0)
+        series[code].flags.append(_figure_flag(observation))
         rows.append(
             TableRow(
                 period_label=periods.format_period(observation.period, indicator.frequency),
