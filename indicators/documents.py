@@ -4,6 +4,7 @@ markdown-it-py renders with HTML disabled, and nh3 (ammonia) keeps only the tags
 cannot carry script, style or event attributes onto a page under our CSP.
 """
 
+import functools
 from pathlib import Path
 
 import nh3
@@ -46,5 +47,11 @@ def document_get(name: str, language: str) -> tuple[SafeString, str] | None:
     candidates.append((DOCS / f"{name}.md", "en"))
     for path, served in candidates:
         if path.exists():
-            return render_markdown(path.read_text(encoding="utf-8")), served
+            return _rendered(path, path.stat().st_mtime_ns), served
     return None
+
+
+@functools.lru_cache(maxsize=8)
+def _rendered(path: Path, modified: int) -> SafeString:
+    """A document rendered once per version of its file (the modification time is part of the key)."""
+    return render_markdown(path.read_text(encoding="utf-8"))

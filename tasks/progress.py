@@ -22,6 +22,11 @@ from tasks.models import STATUS_SEVERITY, ProgressStatus
 
 ARTICLE_YEAR = 2024  # Qiushi No. 1, 2024: a status resting only on earlier years is the trend before the article.
 TREND_WINDOW_YEARS = 5
+# A trend whose newest figure is this many years or more before the article says nothing about how the task is
+# carried out: it is not judged.
+STALE_BEFORE_ARTICLE_YEARS = 4
+# Fewest same-season pairs a monthly or quarterly trend rests on, so no single month decides it.
+_MINIMUM_PAIRS = {"monthly": 3, "quarterly": 2, "annual": 1}
 # Years whose figures are known to break a trend: a window that reaches into one says so in its reason.
 BREAK_YEARS = {2020: gettext_lazy("the COVID-19 shock")}
 
@@ -629,6 +634,12 @@ def _distance_to_band(value: float, low: float, high: float) -> float:
 def _assess_trend(series: list[Point], spec: SeriesSpec) -> ProgressResult:
     if not series:
         return _not_assessable(_("no figure yet"), series)
+    newest = series[-1].period.year
+    if newest <= ARTICLE_YEAR - STALE_BEFORE_ARTICLE_YEARS:
+        why = _("the newest figure is from {year}, {years} years or more before the article ({article})").format(
+            year=newest, years=STALE_BEFORE_ARTICLE_YEARS, article=ARTICLE_YEAR
+        )
+        return _not_assessable(why, series)
     method = method_for(spec.kind)
     if method == "compound_growth":
         return _assess_compound_growth(series, spec)
@@ -692,7 +703,7 @@ def _assess_compound_growth(series: list[Point], spec: SeriesSpec) -> ProgressRe
     slope = _robust_log_slope(window, spec.frequency)
     if slope is None and len(window) == 1:
         why = _("only one figure in the last {years} years ({period}); a trend needs two").format(
-            years=TREND_WINDOW_YEARS, period=_period_label(latest)
+            years=TREND_WINDOW_YEARS, period=_period_label(latest, spec.frequency)
         )
         return _not_assessable(why, series)
     if slope is None:
@@ -700,6 +711,14 @@ def _assess_compound_growth(series: list[Point], spec: SeriesSpec) -> ProgressRe
             years=TREND_WINDOW_YEARS
         )
         return _not_assessable(why, series)
+    pairs = _pairs(window, spec.frequency)
+    if len(pairs) < _MINIMUM_PAIRS[spec.frequency]:
+        why = _("only {pairs} pair(s) of the same month a year or more apart; a trend needs {minimum}").format(
+            pairs=len(pairs), minimum=_MINIMUM_PAIRS[spec.frequency]
+        )
+        return _not_assessable(why, series)
+    base = min((earlier for earlier, _later in pairs), key=lambda point: point.period)
+    latest = max((later for _earlier, later in pairs), key=lambda point: point.period)
     rate = math.exp(slope) - 1
     if spec.direction == "peak":
         status, threshold, aim = _peak_category(series, window, spec, rate)
@@ -711,10 +730,10 @@ def _assess_compound_growth(series: list[Point], spec: SeriesSpec) -> ProgressRe
         "From {base} to {latest} the figure grew {rate} a year (compound; the median slope of {pairs} pairs of its "
         "{count} figures); {aim} is desired ({threshold})."
     ).format(
-        base=_period_label(base),
-        latest=_period_label(latest),
+        base=_period_label(base, spec.frequency),
+        latest=_period_label(latest, spec.frequency),
         rate=f"{rate:+.2%}",
-        pairs=len(_pairs(window, spec.frequency)),
+        pairs=len(pairs),
         count=count,
         aim=aim,
         threshold=threshold,
@@ -784,10 +803,10 @@ def _assess_pace(series: list[Point], spec: SeriesSpec) -> ProgressResult:
     first, last = recent[0], recent[-1]
     if len(recent) == 1:
         covers = _("the year to date") if spec.kind == "growth_ytd" else _("the year")
-        span = _("The figure for {period} ({covers})").format(period=_period_label(last), covers=covers)
+        span = _("The figure for {period} ({covers})").format(period=_period_label(last, spec.frequency), covers=covers)
     else:
         span = _("The {count} figures from {first} to {last} average").format(
-            count=len(recent), first=_period_label(first), last=_period_label(last)
+            count=len(recent), first=_period_label(first, spec.frequency), last=_period_label(last, spec.frequency)
         )
     aims = {"increase": _("growth"), "decrease": _("a fall"), "stable": _("no change"), "peak": _("a fall")}
     reason = _(
@@ -845,8 +864,8 @@ def _assess_neutral_line(series: list[Point], spec: SeriesSpec) -> ProgressResul
         "by its slope ({threshold})."
     ).format(
         count=len(recent),
-        first=_period_label(recent[0]),
-        last=_period_label(latest),
+        first=_period_label(recent[0], spec.frequency),
+        last=_period_label(latest, spec.frequency),
         mean=f"{mean:.2f}",
         distance=f"{abs(mean - neutral):.2f}",
         side=side,
@@ -1028,7 +1047,8 @@ def _fmt_rate(rate: float, basis: str) -> str:
     return f"{rate:+.2%}" if basis == CAGR else f"{rate:+.3g}"
 
 
-def _period_label(point: Point) -> str:
-    if point.period.month == 1:
+def _period_label(point: Point, frequency: str = "") -> str:
+    """A year for an annual figure; year and month otherwise (January too, when the frequency says monthly)."""
+    if frequency == "annual" or (not frequency and point.period.month == 1):
         return str(point.period.year)
     return f"{point.period.year}-{point.period.month:02d}"
