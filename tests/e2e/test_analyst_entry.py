@@ -1,4 +1,4 @@
-"""An analyst signs in, enters a cited value in place, and the public page shows it with its provenance."""
+"""An analyst signs in, enters a cited value in place; once a second analyst approves it the public page shows it."""
 
 from decimal import Decimal
 
@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from accounts.services import ANALYST, user_grant_role
 from indicators.models import Indicator, Observation
+from indicators.services.review import observation_approve
 from tests.factories import GeographyFactory, IndicatorFactory, SourceFactory, UserFactory
 
 PASSWORD = "correct horse battery staple"
@@ -63,6 +64,11 @@ def test_an_analyst_enters_a_cited_value_and_the_public_page_shows_its_provenanc
     assert page.url == entry_url
     observation = Observation.objects.get()
     assert (observation.value, observation.origin, observation.citation) == (Decimal("1500"), "analyst", CITATION)
+
+    # Review before publish: the figure is public once a second analyst approves it.
+    reviewer = UserFactory(username="e2e-li")
+    user_grant_role(user=reviewer, role=ANALYST)
+    observation_approve(observation_id=observation.pk, user=reviewer)
 
     page.goto(live_server.url + "/indicators/test-entered-count/?view=table")
     expect(page.locator("table.data-table")).to_contain_text("1,500")  # the public table groups thousands
