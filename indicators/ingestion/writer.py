@@ -51,6 +51,9 @@ _NEW_FIELDS = [
     "revision_count",
     "created_at",
     "updated_at",
+    "review_state",
+    "rejection_reason",
+    "withdrawal_reason",
 ]
 _UPDATED_FIELDS = [
     "value",
@@ -400,6 +403,9 @@ class _Batch:
             0,
             now,
             now,
+            Observation.ReviewState.PUBLISHED,  # figures from a source are published as they arrive
+            "",
+            "",
         )
 
     def _apply(self, current: Observation, record: ObservationRecord, value: Decimal, now) -> None:

@@ -57,7 +57,7 @@ def reader_data(transactional_db):
     )
     Indicator.objects.filter(code="ind-2-1").update(
         name_en="Share of renewable energy in total final energy consumption, all sources",
-        unit="% of total final energy consumption, excluding traditional biomass",
+        unit="% of total final energy consumption, excl. trad. biomass",  # a long unit, within the 60 the field holds
         source_series_code="NV.IND.MANF.ZS",
     )
     ytd = IndicatorFactory(

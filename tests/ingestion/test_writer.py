@@ -327,7 +327,7 @@ def test_the_writer_does_not_write_analysts_values(indicator, run):
 def test_a_figure_stored_by_someone_else_during_the_batch_is_refused_by_the_constraint(indicator, run):
     figure = existing(indicator, 2021, MANF[2021])
     row = (indicator.pk, figure.geography_id, figure.period, Decimal(MANF[2021]), False, False, False, "", 1)
-    row += (API, run.pk, "World Bank WDI", "", 0, run.started_at, run.started_at)
+    row += (API, run.pk, "World Bank WDI", "", 0, run.started_at, run.started_at, "published", "", "")
 
     with pytest.raises(IntegrityError), transaction.atomic():
         writer._insert_new([row])
