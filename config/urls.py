@@ -14,5 +14,5 @@ urlpatterns = [
     path("entry/", include("entry.urls")),
     path("api/v1/", include("publicapi.urls")),
     path("", include("indicators.urls")),
-    path("", include("tasks.urls")),
+    path("", include("dashboard.urls")),
 ]

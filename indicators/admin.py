@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
@@ -14,6 +15,8 @@ from indicators.models import (
     Source,
     Target,
 )
+from tasks.admin import CommitmentAdmin
+from tasks.models import Commitment
 
 
 @admin.register(Source)
@@ -40,6 +43,31 @@ class CommitmentLinkInline(admin.TabularInline):
     fields = ("commitment", "reason")
     autocomplete_fields = ("commitment",)
     extra = 0
+
+
+class IndicatorLinkInline(admin.TabularInline):
+    model = CommitmentIndicator
+    fields = ("indicator", "reason")
+    autocomplete_fields = ("indicator",)
+    extra = 0
+
+
+# The commitment's page lists the indicators that measure it; the link lives here because indicators depend on
+# tasks, never the other way round.
+admin.site.unregister(Commitment)
+
+
+@admin.register(Commitment)
+class CommitmentWithIndicatorsAdmin(CommitmentAdmin):
+    list_display = (*CommitmentAdmin.list_display, "indicator_count")
+    inlines = [IndicatorLinkInline, *CommitmentAdmin.inlines]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_indicators=Count("indicator_links"))
+
+    @admin.display(description="indicators", ordering="_indicators")
+    def indicator_count(self, obj):
+        return obj._indicators
 
 
 @admin.register(Indicator)

@@ -151,7 +151,7 @@ def _assessment_changes(scope: Scope, limit: int) -> list[Change]:
             when=assessment.created_at,
             title=f"{assessment.commitment.code} {assessment.commitment.title_en}: {assessment.get_status_display()}",
             description=assessment.note,
-            link=reverse("tasks:detail", args=[assessment.commitment.task.number])
+            link=reverse("dashboard:detail", args=[assessment.commitment.task.number])
             + f"#commitment-{assessment.commitment.code}",
         )
         for assessment in assessments

@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from indicators import charts, periods, provenance, warnings
+from indicators import charts, periods, progress, provenance, warnings
 from indicators.bilingual import localized
 from indicators.cache_keys import site_version
 from indicators.models import (
@@ -33,8 +33,8 @@ from indicators.models import (
     Source,
     Target,
 )
-from tasks import progress
 from tasks.models import Assessment, Commitment, Sector, Task
+from tasks.selectors import commitments_with_latest_assessment
 
 HOME_GEOGRAPHY = "CHN"
 
@@ -1135,3 +1135,13 @@ def early_warnings_get(*, indicators: list[Indicator]) -> list[IndicatorWarning]
         ):
             found.append(IndicatorWarning(indicator, warning, recorded[pk, warning.figures[-1].period]))
     return found
+
+
+def commitments_with_indicator_links() -> QuerySet[Commitment]:
+    """Commitments with their latest assessment and the indicators that measure them, sources and clauses selected."""
+    links = (
+        CommitmentIndicator.objects.select_related("indicator__source")
+        .prefetch_related("indicator__policy_clauses")
+        .order_by("indicator__code")
+    )
+    return commitments_with_latest_assessment().prefetch_related(Prefetch("indicator_links", queryset=links))

@@ -14,10 +14,9 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
 from config.rendering import render_page
-from indicators import changes, documents, exports, selectors
+from indicators import changes, documents, exports, progress, selectors
 from indicators.cache_keys import fragment_cache
 from indicators.forms import ChangesFilterForm, IndicatorListFilterForm, SeriesFilterForm
-from tasks import progress
 
 EARLY_WARNINGS_DOCUMENT = Path(settings.BASE_DIR) / "docs" / "early-warnings.md"
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from indicators import periods
-from tasks.progress import Point
+from indicators.progress import Point
 
 FREQUENCIES = (periods.MONTHLY, periods.QUARTERLY)
 RUN_LENGTH = 3  # figures in a row

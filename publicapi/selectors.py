@@ -6,11 +6,10 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
+from indicators import progress
 from indicators.models import Indicator, Observation, Source, Target
-from indicators.selectors import IndicatorSummary, indicator_summaries_get
-from tasks import progress
+from indicators.selectors import IndicatorSummary, commitments_with_indicator_links, indicator_summaries_get
 from tasks.models import Commitment, ProgressStatus, Task
-from tasks.selectors import commitments_with_latest_assessment
 
 
 @dataclass(frozen=True)
@@ -38,7 +37,7 @@ def task_list() -> QuerySet[Task]:
 
 
 def commitment_list() -> QuerySet[Commitment]:
-    return commitments_with_latest_assessment()
+    return commitments_with_indicator_links()
 
 
 def commitment_statuses(*, commitments: list[Commitment]) -> dict[int, CommitmentStatus]:

@@ -396,7 +396,7 @@ def iea_ev(data: Path, code: str, parameter: str, powertrain: str) -> Iterator[R
 
 
 def _catalog_indicators() -> dict[str, dict]:
-    path = PROJECT / "tasks" / "catalog" / "indicators.yaml"
+    path = PROJECT / "catalog" / "data" / "indicators.yaml"
     return {row["code"]: row for row in yaml.safe_load(path.read_text("utf-8"))["indicators"]}
 
 
@@ -506,7 +506,7 @@ def snapshot_rows(data: Path) -> list[Row]:
 
 def check_against_catalog(rows: list[Row]) -> None:
     """Refuse rows for unknown indicators or geographies, off-frequency periods, implausible values, duplicates."""
-    catalog = PROJECT / "tasks" / "catalog"
+    catalog = PROJECT / "catalog" / "data"
     indicators = _catalog_indicators()
     geographies = {
         row["code"] for row in yaml.safe_load((catalog / "geographies.yaml").read_text("utf-8"))["geographies"]

@@ -1,7 +1,6 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from indicators.models import CommitmentIndicator
 from tasks.models import Assessment, Commitment, Sector, Task
 
 
@@ -20,13 +19,6 @@ class TaskAdmin(SimpleHistoryAdmin):
     inlines = [CommitmentInline]
 
 
-class IndicatorLinkInline(admin.TabularInline):
-    model = CommitmentIndicator
-    fields = ("indicator", "reason")
-    autocomplete_fields = ("indicator",)
-    extra = 0
-
-
 class AssessmentInline(admin.TabularInline):
     model = Assessment
     fields = ("assessed_on", "status", "note", "assessed_by")
@@ -37,20 +29,12 @@ class AssessmentInline(admin.TabularInline):
 
 @admin.register(Commitment)
 class CommitmentAdmin(SimpleHistoryAdmin):
-    list_display = ("code", "title_en", "task", "kind", "indicator_count")
+    list_display = ("code", "title_en", "task", "kind")
     list_filter = ("task", "kind", "sectors")
     search_fields = ("code", "title_en", "title_zh", "article_quote")
     filter_horizontal = ("sectors",)
-    inlines = [IndicatorLinkInline, AssessmentInline]
-
-    def get_queryset(self, request):
-        from django.db.models import Count
-
-        return super().get_queryset(request).select_related("task").annotate(_indicators=Count("indicator_links"))
-
-    @admin.display(description="indicators", ordering="_indicators")
-    def indicator_count(self, obj):
-        return obj._indicators
+    inlines = [AssessmentInline]
+    list_select_related = ("task",)
 
 
 @admin.register(Assessment)

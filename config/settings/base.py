@@ -75,6 +75,8 @@ LOCAL_APPS = [
     "accounts",
     "tasks",
     "indicators",
+    "catalog",
+    "dashboard",
     "entry",
     "publicapi",
 ]

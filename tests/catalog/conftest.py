@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from tasks.services.catalog import CATALOG_DIR, catalog_load, catalog_read
+from catalog.services.loader import CATALOG_DIR, catalog_load, catalog_read
 
 SHARED_DATA = Path("/work/shared/data")
 SHARED_ARTICLE = Path("/work/shared/seed/new-industrialization-seven-tasks.txt")
 # The article is the source of every task and commitment, so the project carries its own copy of it.
-ARTICLE = Path(__file__).resolve().parents[2] / "tasks" / "catalog" / "article.txt"
+ARTICLE = Path(__file__).resolve().parents[2] / "catalog" / "data" / "article.txt"
 OUTSIDE_PROJECT = "the shared data folder is outside the project and absent from this clone"
 
 

@@ -5,8 +5,8 @@ import re
 import pytest
 import yaml
 
+from catalog.services.loader import CatalogError, catalog_load
 from indicators.models import Indicator, Source
-from tasks.services.catalog import CatalogError, catalog_load
 
 
 def test_every_indicator_has_its_unit_and_definition_in_both_languages(loaded_catalog):

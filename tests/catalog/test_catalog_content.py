@@ -1,4 +1,4 @@
-"""The catalog's integrity, read straight from tasks/catalog/*.yaml (no database needed)."""
+"""The catalog's integrity, read straight from catalog/data/*.yaml (no database needed)."""
 
 import csv
 import json
@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 import yaml
 
-from tasks.services.catalog import CATALOG_DIR
+from catalog.services.loader import CATALOG_DIR
 from tests.catalog.conftest import ARTICLE, OUTSIDE_PROJECT, SHARED_ARTICLE, SHARED_DATA, normalise_whitespace
 
 # Issue 2's list of the industries the article names, plus the two aggregates, and nothing else.

@@ -9,9 +9,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from catalog.services.loader import LOADER_CHANGE_REASON, CatalogError, catalog_load
 from indicators.models import CommitmentIndicator, Geography, Indicator, Source, Target
 from tasks.models import Assessment, Commitment, Sector, Task
-from tasks.services.catalog import LOADER_CHANGE_REASON, CatalogError, catalog_load
 from tests.factories import UserFactory
 
 CATALOG_MODELS = [Source, Geography, Sector, Task, Commitment, Indicator, CommitmentIndicator, Target]

@@ -22,7 +22,7 @@ def test_every_response_carries_a_content_security_policy_without_inline_scripts
 @pytest.mark.django_db
 def test_the_first_page_has_no_inline_script_or_event_handler(client):
     TaskFactory(number=1)
-    html = client.get(reverse("tasks:list")).content.decode()
+    html = client.get(reverse("dashboard:list")).content.decode()
     for tag in html.split("<script")[1:]:
         opening = tag.split(">", 1)[0]
         assert "src=" in opening or 'type="application/json"' in opening, opening

@@ -287,7 +287,7 @@ def test_no_page_carries_an_inline_script(client, dataset):
 def test_the_method_page_counts_what_has_data(client, dataset):
     html = client.get("/method/").content.decode()
     assert "<strong>14</strong> of 14 indicators have data" in html
-    assert "0.95" in html  # the on-track ratio, read from tasks.progress
+    assert "0.95" in html  # the on-track ratio, read from indicators.progress
 
 
 def test_pages_are_served_uncached_while_redis_is_down(client, dataset, settings):

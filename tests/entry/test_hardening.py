@@ -66,7 +66,7 @@ def test_an_admin_entering_a_non_list_of_links_gets_a_form_error_and_the_task_pa
     assert response.status_code == 200
     assert "JSON list of http(s) URLs" in response.content.decode()
     assert not Assessment.objects.exists()
-    assert client.get(reverse("tasks:detail", args=[1])).status_code == 200
+    assert client.get(reverse("dashboard:detail", args=[1])).status_code == 200
 
 
 @pytest.mark.parametrize("value", ["\u00b2", "\u2460", "1\x00", "99999999999999999999999", "-1", "1e3"])

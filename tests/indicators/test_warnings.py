@@ -7,7 +7,7 @@ import pytest
 
 from indicators import warnings
 from indicators.models import Indicator, Observation, Target
-from tasks.progress import Point
+from indicators.progress import Point
 from tests.factories import (
     CommitmentFactory,
     CommitmentIndicatorFactory,

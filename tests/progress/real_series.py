@@ -7,11 +7,11 @@ from pathlib import Path
 
 import yaml
 
-from tasks.progress import Point, SeriesSpec, TargetSpec
+from indicators.progress import Point, SeriesSpec, TargetSpec
 
 PROJECT = Path(__file__).resolve().parents[2]
 SNAPSHOT = PROJECT / "indicators" / "snapshot" / "observations.csv"
-CATALOG = PROJECT / "tasks" / "catalog"
+CATALOG = PROJECT / "catalog" / "data"
 
 
 @functools.cache

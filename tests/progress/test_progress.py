@@ -9,7 +9,7 @@ import datetime
 import pytest
 from django.utils import translation
 
-from tasks.progress import (
+from indicators.progress import (
     GROWTH_KINDS,
     KINDS,
     LEVEL_KINDS,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tasks.progress import assess_indicator
+from indicators.progress import assess_indicator
 from tests.progress.real_series import real_series, series_spec_of, targets_of
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "progress-method.md"

@@ -13,7 +13,7 @@ import httpx
 from django.conf import settings
 from django.utils import timezone
 
-from indicators.ingestion.connectors import geography_codes
+from indicators.ingestion.connectors.geographies import geography_codes
 from indicators.ingestion.errors import PermanentFetchError
 from indicators.ingestion.http import stream_text_lines
 from indicators.ingestion.records import ObservationRecord, SkippedRecord

@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 import httpx
 from django.conf import settings
 
-from indicators.ingestion.connectors import geography_codes
+from indicators.ingestion.connectors.geographies import geography_codes
 from indicators.ingestion.errors import PermanentFetchError
 from indicators.ingestion.http import get_json
 from indicators.ingestion.records import ObservationRecord, SkippedRecord

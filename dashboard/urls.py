@@ -1,8 +1,8 @@
 from django.urls import path
 
-from tasks import views
+from dashboard import views
 
-app_name = "tasks"
+app_name = "dashboard"
 urlpatterns = [
     path("", views.task_list, name="list"),
     path("tasks/<int:number>/", views.task_detail, name="detail"),

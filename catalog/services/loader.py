@@ -1,4 +1,4 @@
-"""Load the catalog (tasks/catalog/*.yaml) into the database: tasks, sectors, commitments, sources,
+"""Load the catalog (catalog/data/*.yaml) into the database: tasks, sectors, commitments, sources,
 geographies, indicators, their links and targets.
 
 How a second run writes nothing, and how admins' edits survive:
@@ -29,7 +29,7 @@ from indicators.models import CommitmentIndicator, Geography, Indicator, PolicyC
 from tasks.models import Commitment, Sector, Task
 
 LOADER_CHANGE_REASON = "load_catalog"
-CATALOG_DIR = Path(__file__).resolve().parent.parent / "catalog"
+CATALOG_DIR = Path(__file__).resolve().parent.parent / "data"
 CATALOG_FILES = (
     "sources",
     "geographies",

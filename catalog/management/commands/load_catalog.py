@@ -1,14 +1,14 @@
-"""python manage.py load_catalog: load tasks/catalog/*.yaml; a second run writes nothing."""
+"""python manage.py load_catalog: load catalog/data/*.yaml; a second run writes nothing."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tasks.services.catalog import CatalogError, catalog_load
+from catalog.services.loader import CatalogError, catalog_load
 
 
 class Command(BaseCommand):
     help = (
         "Load the seven tasks, their commitments, sectors, geographies, sources, indicators, links and targets "
-        "from tasks/catalog/. Rows an admin has edited since they were loaded are left as the admin made them."
+        "from catalog/data/. Rows an admin has edited since they were loaded are left as the admin made them."
     )
 
     def handle(self, *args, **options):

@@ -11,10 +11,10 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from config.rendering import render_page
+from dashboard import selectors
+from dashboard.forms import TaskDetailQueryForm
 from indicators.cache_keys import fragment_cache
 from indicators.selectors import early_warnings_get
-from tasks import selectors
-from tasks.forms import TaskDetailQueryForm
 
 
 @require_safe
@@ -23,7 +23,7 @@ def task_list(request):
     language = get_language()
     context = fragment_cache(language, "tasks")
     context["task_rows"] = SimpleLazyObject(lambda: selectors.task_list_with_progress(language=language))
-    return render_page(request, "tasks/task_list.html", context)
+    return render_page(request, "dashboard/task_list.html", context)
 
 
 @require_safe
@@ -40,14 +40,14 @@ def task_detail(request, number: int):
     context["early_warnings"] = SimpleLazyObject(
         lambda: early_warnings_get(indicators=[card.indicator for card in context["page"].cards])
     )
-    return render_page(request, "tasks/task_detail.html", context, partials={"commitments": "commitments"})
+    return render_page(request, "dashboard/task_detail.html", context, partials={"commitments": "commitments"})
 
 
 @require_safe
 def sector_list(request):
     """Every sector against the seven tasks."""
     matrix = selectors.sector_list_with_matrix(language=get_language())
-    return render_page(request, "tasks/sector_list.html", {"matrix": matrix})
+    return render_page(request, "dashboard/sector_list.html", {"matrix": matrix})
 
 
 @require_safe
@@ -58,4 +58,4 @@ def sector_detail(request, slug: str):
     sector = SimpleLazyObject(lambda: selectors.sector_get(slug=slug))
     context["sector"] = sector
     context["page"] = SimpleLazyObject(lambda: selectors.sector_get_for_page(sector=sector, language=language))
-    return render_page(request, "tasks/sector_detail.html", context)
+    return render_page(request, "dashboard/sector_detail.html", context)
