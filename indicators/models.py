@@ -301,9 +301,15 @@ class IngestRun(models.Model):
         SUCCESS = "success", _("Succeeded")
         FAILED = "failed", _("Failed")
 
+    class Trigger(models.TextChoices):
+        SCHEDULE = "schedule", _("Scheduled refresh")
+        MANUAL = "manual", _("Refresh started by a person")
+        SNAPSHOT = "snapshot", _("Bundled snapshot load")
+        BENCHMARK = "bench-faults", _("Benchmark load run")
+
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="runs")
     indicator = models.ForeignKey(Indicator, null=True, blank=True, on_delete=models.SET_NULL, related_name="runs")
-    trigger = models.CharField(max_length=20, default="schedule")
+    trigger = models.CharField(max_length=20, choices=Trigger.choices, default=Trigger.SCHEDULE)
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.RUNNING)
@@ -497,6 +503,10 @@ class ObservationRevision(models.Model):
 class Disagreement(models.Model):
     """A pulled figure that differs from an analyst's value; the analyst's value was kept."""
 
+    class Resolution(models.TextChoices):
+        KEPT_ANALYST = "kept_analyst", _("Kept the analyst's value")
+        TOOK_SOURCE = "took_source", _("Took the source's value")
+
     observation = models.ForeignKey(Observation, on_delete=models.CASCADE, related_name="disagreements")
     run = models.ForeignKey(IngestRun, on_delete=models.CASCADE, related_name="disagreements")
     source_value = models.DecimalField(max_digits=24, decimal_places=6)
@@ -507,14 +517,7 @@ class Disagreement(models.Model):
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    resolution = models.CharField(
-        max_length=20,
-        blank=True,
-        choices=[
-            ("kept_analyst", _("Kept the analyst's value")),
-            ("took_source", _("Took the source's value")),
-        ],
-    )
+    resolution = models.CharField(max_length=20, blank=True, choices=Resolution.choices)
 
     class Meta:
         ordering = ["resolved_at", "-recorded_at"]

@@ -94,7 +94,7 @@ def load_snapshot(path: Path = DEFAULT_PATH) -> list[IndicatorLoad]:
         if indicator is None:
             loads.append(IndicatorLoad(code, None, None, f"no indicator with code {code!r} in the catalogue"))
             continue
-        run = runs.open_run(source=indicator.source, indicator=indicator, trigger="snapshot")
+        run = runs.open_run(source=indicator.source, indicator=indicator, trigger=IngestRun.Trigger.SNAPSHOT)
         try:
             result = write_observations(
                 indicator=indicator, records=_records(rows, path), run=run, origin=Observation.Origin.SNAPSHOT

@@ -7,10 +7,6 @@ from django.utils import timezone
 from indicators.models import Disagreement, Observation
 from indicators.services.observations import observation_record
 
-KEPT_ANALYST = "kept_analyst"
-TOOK_SOURCE = "took_source"
-
-
 def source_citation(disagreement: Disagreement) -> str:
     source = disagreement.run.source
     vintage = f", {disagreement.source_vintage}" if disagreement.source_vintage else ""
@@ -23,10 +19,10 @@ def disagreement_resolve(*, disagreement: Disagreement, resolution: str, user, e
     disagreement = Disagreement.objects.select_for_update().select_related("run__source").get(pk=disagreement.pk)
     if disagreement.resolved_at is not None:
         raise ValidationError("This disagreement was already resolved.")
-    if resolution not in (KEPT_ANALYST, TOOK_SOURCE):
+    if resolution not in Disagreement.Resolution.values:
         raise ValidationError(f"Unknown resolution {resolution!r}.")
     observation = Observation.objects.select_related("indicator", "geography").get(pk=disagreement.observation_id)
-    if resolution == TOOK_SOURCE:
+    if resolution == Disagreement.Resolution.TOOK_SOURCE:
         observation_record(
             indicator=observation.indicator,
             geography=observation.geography,

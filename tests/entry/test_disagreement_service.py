@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from indicators.models import Disagreement, Observation, ObservationRevision
-from indicators.services.disagreements import KEPT_ANALYST, TOOK_SOURCE, disagreement_resolve
+from indicators.services.disagreements import disagreement_resolve
 from indicators.services.observations import ObservationConflict
 from tests.factories import IngestRunFactory
 
@@ -23,18 +23,18 @@ def disagreement(entered_observation, entered_indicator):
 
 @pytest.mark.django_db
 def test_keeping_the_analyst_value_resolves_without_touching_the_value(disagreement, entered_observation, analyst):
-    disagreement_resolve(disagreement=disagreement, resolution=KEPT_ANALYST, user=analyst, expected_version=1)
+    disagreement_resolve(disagreement=disagreement, resolution=Disagreement.Resolution.KEPT_ANALYST, user=analyst, expected_version=1)
 
     disagreement.refresh_from_db()
     entered_observation.refresh_from_db()
-    assert (disagreement.resolution, disagreement.resolved_by) == (KEPT_ANALYST, analyst)
+    assert (disagreement.resolution, disagreement.resolved_by) == (Disagreement.Resolution.KEPT_ANALYST, analyst)
     assert disagreement.resolved_at is not None
     assert (entered_observation.value, entered_observation.version) == (Decimal("1200"), 1)
 
 
 @pytest.mark.django_db
 def test_taking_the_source_value_is_a_correction_with_history(disagreement, entered_observation, analyst):
-    disagreement_resolve(disagreement=disagreement, resolution=TOOK_SOURCE, user=analyst, expected_version=1)
+    disagreement_resolve(disagreement=disagreement, resolution=Disagreement.Resolution.TOOK_SOURCE, user=analyst, expected_version=1)
 
     entered_observation.refresh_from_db()
     assert (entered_observation.value, entered_observation.origin, entered_observation.vintage) == (
@@ -54,10 +54,10 @@ def test_taking_the_source_value_is_a_correction_with_history(disagreement, ente
 
 @pytest.mark.django_db
 def test_a_resolved_disagreement_cannot_be_resolved_again(disagreement, analyst):
-    disagreement_resolve(disagreement=disagreement, resolution=KEPT_ANALYST, user=analyst, expected_version=1)
+    disagreement_resolve(disagreement=disagreement, resolution=Disagreement.Resolution.KEPT_ANALYST, user=analyst, expected_version=1)
 
     with pytest.raises(ValidationError):
-        disagreement_resolve(disagreement=disagreement, resolution=TOOK_SOURCE, user=analyst, expected_version=1)
+        disagreement_resolve(disagreement=disagreement, resolution=Disagreement.Resolution.TOOK_SOURCE, user=analyst, expected_version=1)
 
 
 @pytest.mark.django_db
@@ -65,7 +65,7 @@ def test_taking_the_source_value_over_a_value_changed_meanwhile_is_refused(disag
     Observation.objects.filter(pk=entered_observation.pk).update(version=2, value=Decimal("1210"))
 
     with pytest.raises(ObservationConflict):
-        disagreement_resolve(disagreement=disagreement, resolution=TOOK_SOURCE, user=analyst, expected_version=1)
+        disagreement_resolve(disagreement=disagreement, resolution=Disagreement.Resolution.TOOK_SOURCE, user=analyst, expected_version=1)
 
     disagreement.refresh_from_db()
     assert disagreement.resolved_at is None
