@@ -10,7 +10,7 @@ import re
 from enum import StrEnum
 
 ANNUAL, QUARTERLY, MONTHLY = "annual", "quarterly", "monthly"
-_MONTHS_PER_PERIOD = {ANNUAL: 12, QUARTERLY: 3, MONTHLY: 1}
+MONTHS_PER_PERIOD = {ANNUAL: 12, QUARTERLY: 3, MONTHLY: 1}
 
 
 class PeriodError(ValueError):
@@ -31,7 +31,7 @@ def _add_months(day: datetime.date, months: int) -> datetime.date:
 
 def check_period_start(period: datetime.date, frequency: str) -> None:
     """Raise PeriodError unless `period` is the first day of a period of this frequency."""
-    if frequency not in _MONTHS_PER_PERIOD:
+    if frequency not in MONTHS_PER_PERIOD:
         raise PeriodError(f"unknown frequency {frequency!r}")
     if period.day != 1:
         raise PeriodError(f"{period.isoformat()} is not the first day of a period")
@@ -56,12 +56,12 @@ def check_period_over(period: datetime.date, frequency: str, *, today: datetime.
 
 
 def next_period(period: datetime.date, frequency: str) -> datetime.date:
-    return _add_months(period, _MONTHS_PER_PERIOD[frequency])
+    return _add_months(period, MONTHS_PER_PERIOD[frequency])
 
 
 def period_end(period: datetime.date, frequency: str) -> datetime.date:
     """The last day of the period that starts on `period`."""
-    last_month = _add_months(period, _MONTHS_PER_PERIOD[frequency] - 1)
+    last_month = _add_months(period, MONTHS_PER_PERIOD[frequency] - 1)
     return last_month.replace(day=calendar.monthrange(last_month.year, last_month.month)[1])
 
 
@@ -79,7 +79,7 @@ _PATTERNS = {
     QUARTERLY: re.compile(r"^(?P<year>\d{4})[- ]?Q(?P<quarter>[1-4])$", re.IGNORECASE),
     MONTHLY: re.compile(r"^(?P<year>\d{4})-(?P<month>\d{1,2})$"),
 }
-_EXAMPLES = {ANNUAL: "2023", QUARTERLY: "2023-Q2", MONTHLY: "2023-04"}
+PERIOD_EXAMPLES = {ANNUAL: "2023", QUARTERLY: "2023-Q2", MONTHLY: "2023-04"}
 
 
 def parse_period(text: str, frequency: str) -> datetime.date:
@@ -89,7 +89,7 @@ def parse_period(text: str, frequency: str) -> datetime.date:
     cleaned = (text or "").strip()
     match = _PATTERNS[frequency].match(cleaned)
     if not match:
-        raise PeriodError(f"{cleaned!r} is not a valid {frequency} period; write it like {_EXAMPLES[frequency]}")
+        raise PeriodError(f"{cleaned!r} is not a valid {frequency} period; write it like {PERIOD_EXAMPLES[frequency]}")
     year = int(match["year"])
     if not 1800 <= year <= 2200:
         raise PeriodError(f"year {year} is out of range")

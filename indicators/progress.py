@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from indicators.periods import MONTHS_PER_PERIOD
 from tasks.models import STATUS_SEVERITY, ProgressStatus
 
 ARTICLE_YEAR = 2024  # Qiushi No. 1, 2024: a status resting only on earlier years is the trend before the article.
@@ -56,7 +57,6 @@ DIFFUSION_KINDS = frozenset({"diffusion_index"})
 KINDS = LEVEL_KINDS | GROWTH_KINDS | DIFFUSION_KINDS
 DIRECTIONS = ("increase", "decrease", "stable", "peak")
 PLAN_KINDS = ("level", "percent_change", "band", "period_average", "cumulative_change")
-_MONTHS = {"annual": 12, "quarterly": 3, "monthly": 1}
 _WINDOW_FIGURES = {"monthly": 12, "quarterly": 4, "annual": 3}  # a growth rate's recent average
 _WINDOW_MINIMUM = {"monthly": 6, "quarterly": 2, "annual": 1}
 
@@ -85,7 +85,7 @@ class SeriesSpec:
             raise ValueError(f"unknown kind {self.kind!r}")
         if self.direction not in DIRECTIONS:
             raise ValueError(f"unknown direction {self.direction!r}")
-        if self.frequency not in _MONTHS:
+        if self.frequency not in MONTHS_PER_PERIOD:
             raise ValueError(f"unknown frequency {self.frequency!r}")
         if self.kind in DIFFUSION_KINDS | {"index_prev_year_100"} and self.neutral is None:
             raise ValueError(f"a {self.kind} needs its neutral value")
@@ -255,7 +255,7 @@ def _full_year_figure(series: list[Point], spec: SeriesSpec, year: int) -> Point
     in_year = [p for p in series if p.period.year == year]
     if spec.frequency == "annual":
         return in_year[-1] if in_year else None
-    if spec.kind == "growth_ytd" and in_year and in_year[-1].period.month > 12 - _MONTHS[spec.frequency]:
+    if spec.kind == "growth_ytd" and in_year and in_year[-1].period.month > 12 - MONTHS_PER_PERIOD[spec.frequency]:
         return in_year[-1]
     return None
 
@@ -779,13 +779,13 @@ def _recent_figures(series: list[Point], spec: SeriesSpec) -> list[Point]:
     """The figures a growth rate's recent pace is the average of (a year-to-date rate: its latest long figure)."""
     latest = series[-1]
     if spec.kind == "growth_ytd" and spec.frequency != "annual":
-        months_covered = latest.period.month + _MONTHS[spec.frequency] - 1
+        months_covered = latest.period.month + MONTHS_PER_PERIOD[spec.frequency] - 1
         if months_covered >= 6:
             return [latest]
         year_end = _full_year_figure(series, spec, latest.period.year - 1)
         return [year_end] if year_end is not None else [latest]
     count = _WINDOW_FIGURES[spec.frequency]
-    months = count * _MONTHS[spec.frequency]
+    months = count * MONTHS_PER_PERIOD[spec.frequency]
     start = _add_months(latest.period, -months + 1)
     return [p for p in series if p.period >= start]
 

@@ -74,7 +74,7 @@ def below_annual_target(points: Sequence[Point], frequency: str, target_value: f
 
 def far_below_mean(points: Sequence[Point], frequency: str) -> EarlyWarning | None:
     """The latest figure more than two standard deviations below the mean of the 36 months before it."""
-    window_length = WINDOW_MONTHS // (1 if frequency == periods.MONTHLY else 3)
+    window_length = WINDOW_MONTHS // periods.MONTHS_PER_PERIOD[frequency]
     if len(points) < window_length + 1:
         return None
     latest = points[-1]
