@@ -186,156 +186,195 @@ def _require(row: dict, keys: tuple[str, ...], where: str) -> None:
 @transaction.atomic
 def catalog_load(*, directory: Path = CATALOG_DIR) -> LoadSummary:
     """Load the catalog in one transaction; a CatalogError rolls everything back."""
-    catalog = catalog_read(directory=directory)
-    summary = LoadSummary()
+    load = _CatalogLoad(catalog_read(directory=directory))
+    for step in (
+        load.sources,
+        load.geographies,
+        load.sectors,
+        load.tasks,
+        load.commitments,
+        load.indicators,
+        load.commitment_links,
+        load.targets,
+        load.policy_clauses,
+    ):
+        step()
+    return load.summary
 
-    sources = _ModelSync(Source, ("key",), summary)
-    source_by_key = {}
-    for row in catalog["sources"]:
-        _require(row, ("key", "publisher", "name", "url"), f"source {row.get('key')}")
-        values = {
-            name: row.get(name, "") for name in ("publisher", "name", "name_zh", "url", "attribution", "connector")
-        }
-        values["licence"] = row.get("licence") or "unverified"
-        source_by_key[row["key"]] = sources.sync({"key": row["key"]}, values)
 
-    geographies = _ModelSync(Geography, ("code",), summary)
-    geography_by_code = {}
-    for row in catalog["geographies"]:
-        _require(row, ("code", "name_en", "name_zh", "kind"), f"geography {row.get('code')}")
-        values = {name: row.get(name, "") for name in ("iso3", "name_en", "name_zh", "kind")}
-        values["position"] = row.get("position", 100)
-        geography_by_code[row["code"]] = geographies.sync({"code": row["code"]}, values)
+_INDICATOR_FIELDS = (
+    "name_en",
+    "name_zh",
+    "definition",
+    "unit",
+    "frequency",
+    "aggregation",
+    "kind",
+    "direction",
+    "arrival",
+    "release_lag_days",
+)
+_TARGET_FIELDS = ("value", "document_title", "document_issuer", "document_date", "clause_quote")
+_CLAUSE_FIELDS = ("document_title", "document_issuer", "document_date", "clause_quote", "bearing")
 
-    sectors = _ModelSync(Sector, ("slug",), summary)
-    sector_by_slug = {}
-    for row in catalog["sectors"]:
-        _require(row, ("slug", "name_en", "name_zh"), f"sector {row.get('slug')}")
-        values = {"name_en": row["name_en"], "name_zh": row["name_zh"], "is_aggregate": row.get("is_aggregate", False)}
-        sector_by_slug[row["slug"]] = sectors.sync({"slug": row["slug"]}, values)
 
-    tasks = _ModelSync(Task, ("number",), summary)
-    task_by_number = {}
-    for row in catalog["tasks"]:
+class _CatalogLoad:
+    """One load: each table in dependency order, each keeping the rows later tables look up by their key."""
+
+    def __init__(self, catalog: dict[str, list[dict[str, Any]]]):
+        self.catalog = catalog
+        self.summary = LoadSummary()
+        self.source_by_key: dict = {}
+        self.geography_by_code: dict = {}
+        self.sector_by_slug: dict = {}
+        self.task_by_number: dict = {}
+        self.indicator_by_code: dict = {}
+        self.links: list = []
+
+    def _sync(self, model, key_fields: tuple[str, ...]) -> _ModelSync:
+        return _ModelSync(model, key_fields, self.summary)
+
+    def sources(self) -> None:
+        sources = self._sync(Source, ("key",))
+        for row in self.catalog["sources"]:
+            _require(row, ("key", "publisher", "name", "url"), f"source {row.get('key')}")
+            values = {
+                name: row.get(name, "") for name in ("publisher", "name", "name_zh", "url", "attribution", "connector")
+            }
+            values["licence"] = row.get("licence") or "unverified"
+            self.source_by_key[row["key"]] = sources.sync({"key": row["key"]}, values)
+
+    def geographies(self) -> None:
+        geographies = self._sync(Geography, ("code",))
+        for row in self.catalog["geographies"]:
+            _require(row, ("code", "name_en", "name_zh", "kind"), f"geography {row.get('code')}")
+            values = {name: row.get(name, "") for name in ("iso3", "name_en", "name_zh", "kind")}
+            values["position"] = row.get("position", 100)
+            self.geography_by_code[row["code"]] = geographies.sync({"code": row["code"]}, values)
+
+    def sectors(self) -> None:
+        sectors = self._sync(Sector, ("slug",))
+        for row in self.catalog["sectors"]:
+            _require(row, ("slug", "name_en", "name_zh"), f"sector {row.get('slug')}")
+            values = {
+                "name_en": row["name_en"],
+                "name_zh": row["name_zh"],
+                "is_aggregate": row.get("is_aggregate", False),
+            }
+            self.sector_by_slug[row["slug"]] = sectors.sync({"slug": row["slug"]}, values)
+
+    def tasks(self) -> None:
+        tasks = self._sync(Task, ("number",))
         fields = ("slug", "title_en", "title_zh", "summary_en", "summary_zh", "article_text")
-        _require(row, ("number", *fields), f"task {row.get('number')}")
-        task_by_number[row["number"]] = tasks.sync({"number": row["number"]}, {name: row[name] for name in fields})
+        for row in self.catalog["tasks"]:
+            _require(row, ("number", *fields), f"task {row.get('number')}")
+            self.task_by_number[row["number"]] = tasks.sync(
+                {"number": row["number"]}, {name: row[name] for name in fields}
+            )
 
-    commitments = _ModelSync(Commitment, ("code",), summary)
-    commitment_by_code = {}
-    links = []
-    for row in catalog["commitments"]:
-        where = f"commitment {row.get('code')}"
-        _require(row, ("code", "title_en", "title_zh", "quote", "kind"), where)
-        task_number, _, position = str(row["code"]).partition(".")
-        if not (task_number.isdigit() and position.isdigit()):
-            raise CatalogError(f"{where}: the code must read <task>.<position>, like 1.2")
-        values = {
-            "task_id": _lookup(task_by_number, int(task_number), "task", where).pk,
-            "position": int(position),
-            "title_en": row["title_en"],
-            "title_zh": row["title_zh"],
-            "article_quote": " ".join(str(row["quote"]).split()),
-            "kind": row["kind"],
-            "evidence_needed": " ".join(str(row.get("evidence", "")).split()),
-        }
-        sector_ids = {_lookup(sector_by_slug, slug, "sector", where).pk for slug in row.get("sectors", [])}
-        commitment = commitments.sync({"code": str(row["code"])}, values, {"sectors": sector_ids})
-        commitment_by_code[commitment.code] = commitment
-        links.extend((commitment, link, where) for link in row.get("indicators", []))
+    def _sector_ids(self, row: dict, where: str) -> set[int]:
+        return {_lookup(self.sector_by_slug, slug, "sector", where).pk for slug in row.get("sectors", [])}
 
-    unit_labels = {}
-    for row in catalog["units"]:
-        _require(row, ("unit", "en", "zh"), f"unit {row.get('unit')!r}")
-        unit_labels[str(row["unit"])] = (str(row["en"]), str(row["zh"]))
-
-    indicators = _ModelSync(Indicator, ("code",), summary)
-    indicator_by_code = {}
-    indicator_fields = (
-        "name_en",
-        "name_zh",
-        "definition",
-        "unit",
-        "frequency",
-        "aggregation",
-        "kind",
-        "direction",
-        "arrival",
-        "release_lag_days",
-    )
-    for row in catalog["indicators"]:
-        where = f"indicator {row.get('code')}"
-        _require(row, ("code", "source", *indicator_fields), where)
-        values = {name: row[name] for name in indicator_fields}
-        unit_en, unit_zh = _lookup(unit_labels, str(row["unit"]), "unit (add it to units.yaml)", where)
-        values.update(
-            {
-                "unit_en": unit_en,
-                "unit_zh": unit_zh,
-                "definition_zh": " ".join(str(row.get("definition_zh", "")).split()),
-                "scale": row.get("scale", 0),
-                "decimals": row.get("decimals", 1),
-                "plausible_min": row.get("plausible_min"),
-                "plausible_max": row.get("plausible_max"),
-                "neutral_value": row.get("neutral_value"),
-                "source_id": _lookup(source_by_key, row["source"], "source", where).pk,
-                "source_series_code": row.get("series_code", ""),
-                "publication": " ".join(str(row.get("publication", "")).split()),
-                "headline_for_id": (
-                    _lookup(task_by_number, row["headline_for"], "task", where).pk if row.get("headline_for") else None
-                ),
+    def commitments(self) -> None:
+        commitments = self._sync(Commitment, ("code",))
+        for row in self.catalog["commitments"]:
+            where = f"commitment {row.get('code')}"
+            _require(row, ("code", "title_en", "title_zh", "quote", "kind"), where)
+            task_number, _, position = str(row["code"]).partition(".")
+            if not (task_number.isdigit() and position.isdigit()):
+                raise CatalogError(f"{where}: the code must read <task>.<position>, like 1.2")
+            values = {
+                "task_id": _lookup(self.task_by_number, int(task_number), "task", where).pk,
+                "position": int(position),
+                "title_en": row["title_en"],
+                "title_zh": row["title_zh"],
+                "article_quote": " ".join(str(row["quote"]).split()),
+                "kind": row["kind"],
+                "evidence_needed": " ".join(str(row.get("evidence", "")).split()),
             }
-        )
-        m2m = {
-            "sectors": {_lookup(sector_by_slug, slug, "sector", where).pk for slug in row.get("sectors", [])},
-            "geographies": {
-                _lookup(geography_by_code, code, "geography", where).pk for code in row.get("geographies", [])
-            },
-        }
-        indicator_by_code[row["code"]] = indicators.sync({"code": row["code"]}, values, m2m)
+            commitment = commitments.sync({"code": str(row["code"])}, values, {"sectors": self._sector_ids(row, where)})
+            self.links.extend((commitment, link, where) for link in row.get("indicators", []))
 
-    commitment_links = _ModelSync(CommitmentIndicator, ("commitment_id", "indicator_id"), summary)
-    for commitment, link, where in links:
-        _require(link, ("code", "reason"), f"{where} indicator link")
-        indicator = _lookup(indicator_by_code, link["code"], "indicator", where)
-        commitment_links.sync(
-            {"commitment_id": commitment.pk, "indicator_id": indicator.pk}, {"reason": link["reason"]}
-        )
+    def _unit_labels(self) -> dict[str, tuple[str, str]]:
+        labels = {}
+        for row in self.catalog["units"]:
+            _require(row, ("unit", "en", "zh"), f"unit {row.get('unit')!r}")
+            labels[str(row["unit"])] = (str(row["en"]), str(row["zh"]))
+        return labels
 
-    targets = _ModelSync(Target, ("indicator_id", "geography_id", "kind", "target_year"), summary)
-    target_fields = ("value", "document_title", "document_issuer", "document_date", "clause_quote")
-    for row in catalog["targets"]:
-        where = f"target {row.get('indicator')} {row.get('target_year')}"
-        _require(row, ("indicator", "geography", "kind", "target_year", *target_fields), where)
-        key = {
-            "indicator_id": _lookup(indicator_by_code, row["indicator"], "indicator", where).pk,
-            "geography_id": _lookup(geography_by_code, row["geography"], "geography", where).pk,
-            "kind": row["kind"],
-            "target_year": row["target_year"],
-        }
-        values = {name: row[name] for name in target_fields}
-        values.update(
-            {
-                "value_high": row.get("value_high"),
-                "base_year": row.get("base_year"),
-                "qualifier": row.get("qualifier", Target.Qualifier.EXACT),
-                **{name: " ".join(str(row.get(name, "")).split()) for name in _DOCUMENT_NOTES},
-                "period_note": row.get("period_note", ""),
+    def indicators(self) -> None:
+        indicators = self._sync(Indicator, ("code",))
+        unit_labels = self._unit_labels()
+        for row in self.catalog["indicators"]:
+            where = f"indicator {row.get('code')}"
+            _require(row, ("code", "source", *_INDICATOR_FIELDS), where)
+            values = {name: row[name] for name in _INDICATOR_FIELDS}
+            unit_en, unit_zh = _lookup(unit_labels, str(row["unit"]), "unit (add it to units.yaml)", where)
+            values.update({"unit_en": unit_en, "unit_zh": unit_zh, **self._indicator_values(row, where)})
+            m2m = {
+                "sectors": self._sector_ids(row, where),
+                "geographies": {
+                    _lookup(self.geography_by_code, code, "geography", where).pk for code in row.get("geographies", [])
+                },
             }
-        )
-        targets.sync(key, values)
+            self.indicator_by_code[row["code"]] = indicators.sync({"code": row["code"]}, values, m2m)
 
-    clauses = _ModelSync(PolicyClause, ("code",), summary)
-    clause_fields = ("document_title", "document_issuer", "document_date", "clause_quote", "bearing")
-    for row in catalog["policy_clauses"]:
-        where = f"policy clause {row.get('code')}"
-        _require(row, ("code", "indicator", *clause_fields), where)
-        values = {name: row[name] for name in clause_fields}
-        values["indicator_id"] = _lookup(indicator_by_code, row["indicator"], "indicator", where).pk
-        values.update({name: " ".join(str(row.get(name, "")).split()) for name in _DOCUMENT_NOTES})
-        clauses.sync({"code": str(row["code"])}, values)
+    def _indicator_values(self, row: dict, where: str) -> dict[str, Any]:
+        headline = row.get("headline_for")
+        return {
+            "definition_zh": " ".join(str(row.get("definition_zh", "")).split()),
+            "scale": row.get("scale", 0),
+            "decimals": row.get("decimals", 1),
+            "plausible_min": row.get("plausible_min"),
+            "plausible_max": row.get("plausible_max"),
+            "neutral_value": row.get("neutral_value"),
+            "source_id": _lookup(self.source_by_key, row["source"], "source", where).pk,
+            "source_series_code": row.get("series_code", ""),
+            "publication": " ".join(str(row.get("publication", "")).split()),
+            "headline_for_id": _lookup(self.task_by_number, headline, "task", where).pk if headline else None,
+        }
 
-    return summary
+    def commitment_links(self) -> None:
+        commitment_links = self._sync(CommitmentIndicator, ("commitment_id", "indicator_id"))
+        for commitment, link, where in self.links:
+            _require(link, ("code", "reason"), f"{where} indicator link")
+            indicator = _lookup(self.indicator_by_code, link["code"], "indicator", where)
+            commitment_links.sync(
+                {"commitment_id": commitment.pk, "indicator_id": indicator.pk}, {"reason": link["reason"]}
+            )
+
+    def targets(self) -> None:
+        targets = self._sync(Target, ("indicator_id", "geography_id", "kind", "target_year"))
+        for row in self.catalog["targets"]:
+            where = f"target {row.get('indicator')} {row.get('target_year')}"
+            _require(row, ("indicator", "geography", "kind", "target_year", *_TARGET_FIELDS), where)
+            key = {
+                "indicator_id": _lookup(self.indicator_by_code, row["indicator"], "indicator", where).pk,
+                "geography_id": _lookup(self.geography_by_code, row["geography"], "geography", where).pk,
+                "kind": row["kind"],
+                "target_year": row["target_year"],
+            }
+            values = {name: row[name] for name in _TARGET_FIELDS}
+            values.update(
+                {
+                    "value_high": row.get("value_high"),
+                    "base_year": row.get("base_year"),
+                    "qualifier": row.get("qualifier", Target.Qualifier.EXACT),
+                    **{name: " ".join(str(row.get(name, "")).split()) for name in _DOCUMENT_NOTES},
+                    "period_note": row.get("period_note", ""),
+                }
+            )
+            targets.sync(key, values)
+
+    def policy_clauses(self) -> None:
+        clauses = self._sync(PolicyClause, ("code",))
+        for row in self.catalog["policy_clauses"]:
+            where = f"policy clause {row.get('code')}"
+            _require(row, ("code", "indicator", *_CLAUSE_FIELDS), where)
+            values = {name: row[name] for name in _CLAUSE_FIELDS}
+            values["indicator_id"] = _lookup(self.indicator_by_code, row["indicator"], "indicator", where).pk
+            values.update({name: " ".join(str(row.get(name, "")).split()) for name in _DOCUMENT_NOTES})
+            clauses.sync({"code": str(row["code"])}, values)
 
 
 _DOCUMENT_NOTES = ("document_url", "clause_gloss_en", "where_read")
