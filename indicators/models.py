@@ -7,7 +7,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from tasks.models import Commitment, Sector, Task
+from tasks.models import Commitment, ProgressStatus, Sector, Task
 
 
 class Source(models.Model):
@@ -537,3 +537,39 @@ class CatalogGeneration(models.Model):
 
     def __str__(self) -> str:
         return f"catalog generation {self.value}"
+
+
+class CommitmentStatusChange(models.Model):
+    """A commitment's computed status, recorded each time published data moves it, with the indicator that decided it.
+
+    A commitment's first record has no `status_from`: it is the baseline the later changes are measured from,
+    and the "what changed" feed leaves it out (a first run would otherwise list every commitment).
+    """
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="status_changes")
+    status_from = models.CharField(max_length=16, blank=True, choices=ProgressStatus.choices)
+    status_to = models.CharField(max_length=16, choices=ProgressStatus.choices)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    deciding_indicator = models.ForeignKey(
+        Indicator,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The indicator whose assessment set the new status (the least favourable one)."),
+    )
+    reason_en = models.TextField(blank=True, help_text=_("Why that indicator has that status, as the pages said it."))
+    reason_zh = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-recorded_at", "-pk"]
+        indexes = [models.Index(fields=["commitment", "-recorded_at"], name="statuschange_commitment_recent")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(status_from=F("status_to")), name="statuschange_changes_status"),
+            models.CheckConstraint(
+                condition=Q(status_to__in=ProgressStatus.values), name="statuschange_status_to_is_a_status"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commitment.code}: {self.status_from or '-'} → {self.status_to}"
