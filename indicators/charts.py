@@ -93,26 +93,9 @@ def _layout(*, title: str, unit: str, source: str, frequency: str, compact: bool
     A card prints its source in its caption, so only the indicator page's larger chart carries it, as a
     subtitle Plotly places under the title (it travels with a downloaded image).
     """
-    title = _wrapped(title, 44 if compact else 64)
-    title_lines = title.count("<br>") + 1
+    title_block, title_height = _title_block(title, source, compact)
     unit = _wrapped(unit, 48 if compact else 72)
     unit_lines = unit.count("<br>") + 1
-    # Anchored to the top, so a title that wraps grows downwards into the margin kept for it.
-    title_block = {
-        "text": title,
-        "font": {"size": 14 if compact else 17},
-        "x": 0,
-        "xanchor": "left",
-        "y": 1,
-        "yref": "container",
-        "yanchor": "top",
-        "pad": {"t": 8},
-    }
-    source_lines = 0
-    if not compact:
-        subtitle = _wrapped(_("Source: %(source)s") % {"source": source}, 96)
-        source_lines = subtitle.count("<br>") + 1
-        title_block["subtitle"] = {"text": subtitle, "font": {"size": 11}}
     return {
         "title": title_block,
         "font": {"family": FONT, "color": GUIDE_COLOUR},
@@ -128,7 +111,7 @@ def _layout(*, title: str, unit: str, source: str, frequency: str, compact: bool
         "margin": {
             "l": 56,
             "r": 16,
-            "t": (22 if compact else 30) + 20 * title_lines + 14 * source_lines + 15 * unit_lines,
+            "t": (22 if compact else 30) + title_height + 15 * unit_lines,
             "b": 36 if compact else 48,
         },
         "height": 260 if compact else 460,
@@ -137,21 +120,45 @@ def _layout(*, title: str, unit: str, source: str, frequency: str, compact: bool
         "plot_bgcolor": "#ffffff",
         "paper_bgcolor": "#ffffff",
         "hovermode": "x unified" if not compact else "closest",
-        "annotations": [
-            {
-                "text": unit,
-                "xref": "paper",
-                "yref": "paper",
-                "x": 0,
-                "y": 1,
-                "yshift": 4,
-                "xanchor": "left",
-                "yanchor": "bottom",
-                "align": "left",
-                "showarrow": False,
-                "font": {"size": 11, "color": "#5b6475"},
-            }
-        ],
+        "annotations": [_unit_annotation(unit)],
+    }
+
+
+def _title_block(title: str, source: str, compact: bool) -> tuple[dict, int]:
+    """The title (and on the indicator page the source as its subtitle), and the pixels both take."""
+    title = _wrapped(title, 44 if compact else 64)
+    # Anchored to the top, so a title that wraps grows downwards into the margin kept for it.
+    block = {
+        "text": title,
+        "font": {"size": 14 if compact else 17},
+        "x": 0,
+        "xanchor": "left",
+        "y": 1,
+        "yref": "container",
+        "yanchor": "top",
+        "pad": {"t": 8},
+    }
+    height = 20 * (title.count("<br>") + 1)
+    if not compact:
+        subtitle = _wrapped(_("Source: %(source)s") % {"source": source}, 96)
+        block["subtitle"] = {"text": subtitle, "font": {"size": 11}}
+        height += 14 * (subtitle.count("<br>") + 1)
+    return block, height
+
+
+def _unit_annotation(unit: str) -> dict:
+    return {
+        "text": unit,
+        "xref": "paper",
+        "yref": "paper",
+        "x": 0,
+        "y": 1,
+        "yshift": 4,
+        "xanchor": "left",
+        "yanchor": "bottom",
+        "align": "left",
+        "showarrow": False,
+        "font": {"size": 11, "color": "#5b6475"},
     }
 
 
@@ -256,52 +263,69 @@ def indicator_figure(
     title, unit, source = html.escape(title), html.escape(unit), html.escape(source)
     figure = go.Figure(layout=_layout(title=title, unit=unit, source=source, frequency=frequency, compact=False))
     _draw_neutral_line(figure, neutral_value)
+    _draw_target_band(figure, overlay)
     colours = iter(PALETTE)
-    if overlay.band is not None and overlay.base_period is not None and overlay.target_period is not None:
-        low, high = overlay.band
-        band_x = _x([overlay.base_period, overlay.target_period])
-        figure.add_trace(
-            go.Scatter(x=band_x, y=[low, low], mode="lines", line={"width": 0}, hoverinfo="skip", showlegend=False)
-        )
-        figure.add_trace(
-            go.Scatter(
-                x=band_x,
-                y=[high, high],
-                mode="lines",
-                line={"width": 0},
-                fill="tonexty",
-                fillcolor="rgba(46,133,64,0.15)",
-                name=_("Target band"),
-                hoverinfo="skip",
-            )
-        )
     for one in series:
-        name = html.escape(one.name)
         colour = HOME_COLOUR if one.emphasised else next(colours, GUIDE_COLOUR)
-        flags = one.flags or [""] * len(one.periods)
-        periods, values, revised = one.periods, one.values, one.revised
-        if year_to_date:
-            periods, values, revised, flags = _break_at_january(periods, values, revised, flags)
-        figure.add_trace(
-            go.Scatter(
-                x=_x(periods),
-                y=values,
-                mode="lines+markers",
-                name=name,
-                line={"color": colour, "width": 3 if one.emphasised else 1.5},
-                marker={
-                    "size": [9 if was or flag else 5 for was, flag in zip(revised, flags, strict=True)],
-                    "symbol": [_marker_symbol(was, flag) for was, flag in zip(revised, flags, strict=True)],
-                    "color": colour,
-                },
-                customdata=[
-                    " ".join(part for part in (_("revised") if was else "", _flag_hover(flag)) if part)
-                    for was, flag in zip(revised, flags, strict=True)
-                ],
-                hovertemplate=f"{name}: %{{y}} %{{customdata}}<extra></extra>",
-            )
-        )
+        _draw_series(figure, one, colour, year_to_date)
     _draw_flag_legend(figure, {flag for one in series for flag in one.flags if flag})
+    _draw_overlay_paths(figure, overlay)
+    _draw_overlay_points(figure, overlay)
+    return pio.to_json(figure, validate=False)
+
+
+def _draw_target_band(figure: go.Figure, overlay: TargetOverlay) -> None:
+    if overlay.band is None or overlay.base_period is None or overlay.target_period is None:
+        return
+    low, high = overlay.band
+    band_x = _x([overlay.base_period, overlay.target_period])
+    figure.add_trace(
+        go.Scatter(x=band_x, y=[low, low], mode="lines", line={"width": 0}, hoverinfo="skip", showlegend=False)
+    )
+    figure.add_trace(
+        go.Scatter(
+            x=band_x,
+            y=[high, high],
+            mode="lines",
+            line={"width": 0},
+            fill="tonexty",
+            fillcolor="rgba(46,133,64,0.15)",
+            name=_("Target band"),
+            hoverinfo="skip",
+        )
+    )
+
+
+def _draw_series(figure: go.Figure, one: Series, colour: str, year_to_date: bool) -> None:
+    """One geography's line; revised and flagged figures get larger markers of their own shape."""
+    name = html.escape(one.name)
+    flags = one.flags or [""] * len(one.periods)
+    periods, values, revised = one.periods, one.values, one.revised
+    if year_to_date:
+        periods, values, revised, flags = _break_at_january(periods, values, revised, flags)
+    figure.add_trace(
+        go.Scatter(
+            x=_x(periods),
+            y=values,
+            mode="lines+markers",
+            name=name,
+            line={"color": colour, "width": 3 if one.emphasised else 1.5},
+            marker={
+                "size": [9 if was or flag else 5 for was, flag in zip(revised, flags, strict=True)],
+                "symbol": [_marker_symbol(was, flag) for was, flag in zip(revised, flags, strict=True)],
+                "color": colour,
+            },
+            customdata=[
+                " ".join(part for part in (_("revised") if was else "", _flag_hover(flag)) if part)
+                for was, flag in zip(revised, flags, strict=True)
+            ],
+            hovertemplate=f"{name}: %{{y}} %{{customdata}}<extra></extra>",
+        )
+    )
+
+
+def _draw_overlay_paths(figure: go.Figure, overlay: TargetOverlay) -> None:
+    """The path the target requires and the current trend projected, both dashed."""
     if overlay.required_periods:
         figure.add_trace(
             go.Scatter(
@@ -324,6 +348,10 @@ def indicator_figure(
                 hovertemplate=_("Projected") + ": %{y:.2f}<extra></extra>",
             )
         )
+
+
+def _draw_overlay_points(figure: go.Figure, overlay: TargetOverlay) -> None:
+    """The baseline, the annual targets and the final target as markers."""
     if overlay.base_period is not None and overlay.base_value is not None:
         figure.add_trace(
             go.Scatter(
@@ -358,4 +386,3 @@ def indicator_figure(
                 hovertemplate=_("Target") + ": %{y}<extra></extra>",
             )
         )
-    return pio.to_json(figure, validate=False)
