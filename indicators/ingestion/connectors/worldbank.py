@@ -79,6 +79,25 @@ def parse_page(
     body: object, *, series_code: str, countries: list[str], frequency: str, url: str
 ) -> tuple[dict, list[ObservationRecord | SkippedRecord]]:
     """Validate one page's shape and turn its rows into records; returns the page's metadata too."""
+    meta, rows = _page_parts(body, url)
+    vintage = f"World Bank WDI, last updated {meta['lastupdated']}" if meta["lastupdated"] else "World Bank WDI"
+    records = [
+        _row_record(
+            row,
+            where=f"page {meta['page']} row {position}",
+            series_code=series_code,
+            countries=countries,
+            frequency=frequency,
+            url=url,
+            vintage=vintage,
+        )
+        for position, row in enumerate(rows, start=1)
+    ]
+    return meta, records
+
+
+def _page_parts(body: object, url: str) -> tuple[dict, list]:
+    """The page's metadata (page, pages, per_page, total, lastupdated) and its rows, or why they are unusable."""
     _check_error_body(body, url)
     if not (isinstance(body, list) and len(body) == 2 and isinstance(body[0], dict)):
         raise PermanentFetchError(f"{url}: expected [metadata, rows], got {type(body).__name__} of another shape")
@@ -93,60 +112,53 @@ def parse_page(
         rows = []
     if not isinstance(rows, list):
         raise PermanentFetchError(f"{url}: rows are a {type(rows).__name__}, not a list")
-    vintage = f"World Bank WDI, last updated {meta['lastupdated']}" if meta["lastupdated"] else "World Bank WDI"
-    records: list[ObservationRecord | SkippedRecord] = []
-    for position, row in enumerate(rows, start=1):
-        where = f"page {meta['page']} row {position}"
-        if not isinstance(row, dict):
-            raise PermanentFetchError(f"{url}: {where} is not an object")
-        row_series = (row.get("indicator") or {}).get("id")
-        if row_series != series_code:
-            raise PermanentFetchError(f"{url}: {where} is for series {row_series!r}, not {series_code!r}")
-        iso3 = row.get("countryiso3code") or ""
-        if iso3 not in countries:
-            raise PermanentFetchError(f"{url}: {where} is for {iso3!r}, which was not asked for")
-        period = parse_date(str(row.get("date") or ""), frequency)
-        value = row.get("value")
-        if value is None:
-            records.append(
-                SkippedRecord(
-                    "the World Bank publishes no value (null)",
-                    f"{iso3} {row.get('date')}",
-                    geography_code=iso3,
-                    period=period,
-                    withdrawn=True,
-                )
-            )
-            continue
-        if isinstance(value, bool) or not isinstance(value, int | Decimal | str):
-            raise PermanentFetchError(f"{url}: {where} value {value!r} is not a number")
-        number = _number(value)
-        if number is None:
-            records.append(
-                SkippedRecord(
-                    "the World Bank gives a value that is not a number",
-                    f"{series_code} {iso3} {row.get('date')}: {value!r}",
-                )
-            )
-            continue
-        status = str(row.get("obs_status") or "")
-        records.append(
-            ObservationRecord(
-                geography_code=iso3,
-                period=period,
-                value=number,
-                vintage=vintage,
-                citation=(
-                    f"World Bank, World Development Indicators, {series_code}: "
-                    f"{series_url(series_code, [iso3], CANONICAL_API_URL)}"
-                ),
-                note=f"obs_status {status}" if status not in ("", _ESTIMATED, _PROVISIONAL) else "",
-                is_estimated=status == _ESTIMATED,
-                is_provisional=status == _PROVISIONAL,
-                unit=unit_from_row(row),
-            )
+    return meta, rows
+
+
+def _row_record(
+    row: object, *, where: str, series_code: str, countries: list[str], frequency: str, url: str, vintage: str
+) -> ObservationRecord | SkippedRecord:
+    """One row as a record; a row for another series or country, or of another shape, refuses the page."""
+    if not isinstance(row, dict):
+        raise PermanentFetchError(f"{url}: {where} is not an object")
+    row_series = (row.get("indicator") or {}).get("id")
+    if row_series != series_code:
+        raise PermanentFetchError(f"{url}: {where} is for series {row_series!r}, not {series_code!r}")
+    iso3 = row.get("countryiso3code") or ""
+    if iso3 not in countries:
+        raise PermanentFetchError(f"{url}: {where} is for {iso3!r}, which was not asked for")
+    period = parse_date(str(row.get("date") or ""), frequency)
+    value = row.get("value")
+    if value is None:
+        return SkippedRecord(
+            "the World Bank publishes no value (null)",
+            f"{iso3} {row.get('date')}",
+            geography_code=iso3,
+            period=period,
+            withdrawn=True,
         )
-    return meta, records
+    if isinstance(value, bool) or not isinstance(value, int | Decimal | str):
+        raise PermanentFetchError(f"{url}: {where} value {value!r} is not a number")
+    number = _number(value)
+    if number is None:
+        return SkippedRecord(
+            "the World Bank gives a value that is not a number", f"{series_code} {iso3} {row.get('date')}: {value!r}"
+        )
+    status = str(row.get("obs_status") or "")
+    return ObservationRecord(
+        geography_code=iso3,
+        period=period,
+        value=number,
+        vintage=vintage,
+        citation=(
+            f"World Bank, World Development Indicators, {series_code}: "
+            f"{series_url(series_code, [iso3], CANONICAL_API_URL)}"
+        ),
+        note=f"obs_status {status}" if status not in ("", _ESTIMATED, _PROVISIONAL) else "",
+        is_estimated=status == _ESTIMATED,
+        is_provisional=status == _PROVISIONAL,
+        unit=unit_from_row(row),
+    )
 
 
 def fetch(indicator, client: httpx.Client) -> Iterator[ObservationRecord | SkippedRecord]:
