@@ -9,15 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from indicators.models import Geography, Indicator
 from indicators.periods import PeriodError, format_period, parse_period
 from indicators.services.disagreements import KEPT_ANALYST, TOOK_SOURCE
-from indicators.services.observations import (
-    CITATION_MAX_LENGTH,
-    NOTE_MAX_LENGTH,
-    citation_clean,
+from indicators.services.observation_writes import (
     out_of_range_message,
     plausible_range_label,
     value_outside_plausible_range,
     value_parse,
 )
+from indicators.services.observations import CITATION_MAX_LENGTH, NOTE_MAX_LENGTH, citation_clean
 from tasks.models import ProgressStatus
 from tasks.services.assessments import evidence_links_clean
 

@@ -16,7 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from indicators.models import Indicator
 from indicators.periods import format_period
-from indicators.services.observations import plausible_range_label
+from indicators.services.observation_writes import plausible_range_label
 from indicators.services.uploads import REQUIRED_COLUMNS, UPLOAD_COLUMNS
 
 # openpyxl parses workbooks with defusedxml when it is installed (it is a dependency) unless

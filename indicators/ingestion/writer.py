@@ -10,12 +10,11 @@ import datetime
 import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Context, Decimal, InvalidOperation
+from decimal import Decimal
 from typing import NamedTuple
 
 from django.conf import settings
 from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from indicators.ingestion import runs
@@ -23,57 +22,35 @@ from indicators.ingestion.errors import PermanentFetchError, RetryableFetchError
 from indicators.ingestion.records import ObservationRecord, SkippedRecord
 from indicators.models import Disagreement, Geography, Indicator, IngestRun, Observation, ObservationRevision
 from indicators.periods import PeriodError, check_period_start, format_period
+from indicators.services.observation_writes import (
+    Figure,
+    ValueRefused,
+    data_version_bump,
+    figure_apply,
+    figure_unchanged,
+    new_row,
+    observations_insert,
+    observations_update,
+    revisions_insert,
+    value_from_source,
+    value_outside_plausible_range,
+)
 
 Origin = Observation.Origin
-_PLACES = Decimal("0.000001")  # Observation.value has six decimal places
-_LIMIT = Decimal(10) ** 18  # and eighteen digits before the point
-_SQLITE_DIGITS = Context(prec=15)
 _MAX_EXAMPLES = 5
 _LOCK_NAMESPACE = 7301  # first key of the PostgreSQL advisory locks ingestion takes; the second is the indicator's id
 _UNCHANGED, _REVISE = "unchanged", "revise"
 _ANALYST_KEPT = "an analyst's value is kept"
 _PULL_KEPT = "a value pulled from the API is newer than the snapshot"
 _WITHDRAWN = "withdrawn by the source (now null): kept in history and marked withdrawn"
-_NEW_FIELDS = [
-    "indicator",
-    "geography",
-    "period",
-    "value",
-    "is_provisional",
-    "is_estimated",
-    "is_break",
-    "vintage",
-    "version",
-    "origin",
-    "ingest_run",
-    "citation",
-    "note",
-    "revision_count",
-    "created_at",
-    "updated_at",
-    "review_state",
-    "rejection_reason",
-    "withdrawal_reason",
-]
-_UPDATED_FIELDS = [
-    "value",
-    "vintage",
-    "citation",
-    "note",
-    "is_provisional",
-    "is_estimated",
-    "is_break",
-    "origin",
-    "ingest_run",
-    "version",
-    "revision_count",
-    "withdrawn_by_source_at",
-    "updated_at",
-]
 
 
 class _Stored(NamedTuple):
-    """The stored columns a comparison needs; full rows are loaded only for the figures that change."""
+    """The stored columns a comparison needs; full rows are loaded only for the figures that change.
+
+    `figure_unchanged` reads a row's citation, note and review state only against an analyst's write, which the
+    writer never makes, so they are not loaded.
+    """
 
     pk: int
     geography_id: int
@@ -115,43 +92,6 @@ class WriteResult:
         return f"{self.created} created, {self.revised} revised, {self.unchanged} unchanged, {self.skipped} skipped"
 
 
-def _insert_new(rows: list[tuple]) -> None:
-    """Insert new observations: COPY on PostgreSQL (the bulk of a first load), bulk_create elsewhere."""
-    if not rows:
-        return
-    if connection.vendor == "postgresql":
-        columns = ", ".join(connection.ops.quote_name(Observation._meta.get_field(f).column) for f in _NEW_FIELDS)
-        table = connection.ops.quote_name(Observation._meta.db_table)
-        with (
-            connection.wrap_database_errors,  # psycopg's errors become Django's, as for any query
-            connection.cursor() as cursor,
-            cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
-        ):
-            for row in rows:
-                copy.write_row(row)
-        return
-    attnames = [Observation._meta.get_field(f).attname for f in _NEW_FIELDS]
-    Observation.objects.bulk_create(
-        [Observation(**dict(zip(attnames, row, strict=True))) for row in rows], batch_size=settings.INGEST_CHUNK_SIZE
-    )
-
-
-def _update_revised(observations: list[Observation]) -> None:
-    """Write revised rows with one prepared UPDATE run for each (bulk_update's CASE per field costs far more)."""
-    if not observations:
-        return
-    fields = [Observation._meta.get_field(name) for name in _UPDATED_FIELDS]
-    quote = connection.ops.quote_name
-    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
-    sql = f"UPDATE {quote(Observation._meta.db_table)} SET {assignments} WHERE {quote('id')} = %s"  # noqa: S608
-    params = [
-        [field.get_db_prep_save(getattr(observation, field.attname), connection) for field in fields] + [observation.pk]
-        for observation in observations
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
-
-
 def normalise_unit(unit: str) -> str:
     return " ".join(unit.split()).casefold()
 
@@ -173,25 +113,6 @@ def _lock(indicator_id: int) -> Indicator:
         raise RetryableFetchError(f"indicator {indicator_id} is being written by another run ({exc})") from exc
 
 
-def _validated_value(value: object) -> Decimal:
-    """The value as the column stores it; ValueError says why it cannot be stored."""
-    if isinstance(value, bool) or not isinstance(value, Decimal | int | str):
-        raise ValueError(f"value {value!r} is not a number")
-    try:
-        number = value if isinstance(value, Decimal) else Decimal(value)
-    except InvalidOperation:
-        raise ValueError(f"value {value!r} is not a number") from None
-    if not number.is_finite():
-        raise ValueError(f"value {value!r} is not a finite number")
-    if abs(number) >= _LIMIT:
-        raise ValueError(f"value {value!r} is too large to store")
-    if connection.vendor == "sqlite":
-        # SQLite keeps a double and Django reads it back to 15 significant digits: compare with what it will hold,
-        # or every re-run "revises" a figure such as 17734062645371.396 (stored as ...371.4).
-        number = _SQLITE_DIGITS.plus(number)
-    return number.quantize(_PLACES)
-
-
 class _Batch:
     """One indicator's batch, chunk by chunk; all state that a chunk needs from the ones before it."""
 
@@ -211,10 +132,9 @@ class _Batch:
             if iso3:
                 self.geographies.setdefault(iso3, pk)
 
-    def validate(self, chunk: list) -> dict[tuple[int, object], tuple[ObservationRecord, Decimal]]:
+    def validate(self, chunk: list) -> dict[tuple[int, datetime.date], Figure]:
         """Check every record of the chunk before any of it is written; returns them keyed by (geography, period)."""
         indicator, valid = self.indicator, {}
-        low, high = indicator.plausible_min, indicator.plausible_max
         self.nulls = {}
         for record in chunk:
             if isinstance(record, SkippedRecord):
@@ -222,41 +142,60 @@ class _Batch:
                 continue
             if not isinstance(record, ObservationRecord):
                 raise PermanentFetchError(f"the connector produced {type(record).__name__}, not a record")
-            if record.period not in self.checked_periods:
-                try:
-                    check_period_start(record.period, indicator.frequency)
-                except (PeriodError, AttributeError, TypeError) as exc:
-                    raise PermanentFetchError(
-                        f"{record.geography_code} {record.period!r}: does not match the indicator's frequency "
-                        f"({indicator.frequency}): {exc}"
-                    ) from exc
-                self.checked_periods.add(record.period)
+            self._check_period(record)
             if record.unit is not None and normalise_unit(record.unit) != self.unit:
                 raise PermanentFetchError(
                     f"unit changed: the source states {record.unit!r} for {self._label(record)}, but indicator "
                     f"{indicator.code} is in {indicator.unit!r}. Nothing was written or rescaled; review the "
                     "indicator's unit."
                 )
-            try:
-                value = _validated_value(record.value)
-            except ValueError as exc:
-                raise PermanentFetchError(f"{self._label(record)}: {exc}") from None
-            if not record.citation:
-                raise PermanentFetchError(f"{self._label(record)}: the record cites no source")
+            figure = self._figure(record)
             geography_id = self.geographies.get(record.geography_code)
             if geography_id is None:
                 self.result.skip(f"geography {record.geography_code} is not in the catalogue", self._label(record))
                 continue
-            if (low is not None and value < low) or (high is not None and value > high):
+            if value_outside_plausible_range(indicator, figure.value):
                 self.result.skip(
-                    "outside the indicator's plausible range; held for review", f"{self._label(record)} = {value}"
+                    "outside the indicator's plausible range; held for review",
+                    f"{self._label(record)} = {figure.value}",
                 )
                 continue
             key = (geography_id, record.period)
             if key in valid:
                 raise PermanentFetchError(f"{self._label(record)}: the source gives this figure twice")
-            valid[key] = (record, value)
+            valid[key] = figure
         return valid
+
+    def _check_period(self, record: ObservationRecord) -> None:
+        """The period starts a period of the indicator's frequency; a series has few periods, each checked once."""
+        if record.period in self.checked_periods:
+            return
+        try:
+            check_period_start(record.period, self.indicator.frequency)
+        except (PeriodError, AttributeError, TypeError) as exc:
+            raise PermanentFetchError(
+                f"{record.geography_code} {record.period!r}: does not match the indicator's frequency "
+                f"({self.indicator.frequency}): {exc}"
+            ) from exc
+        self.checked_periods.add(record.period)
+
+    def _figure(self, record: ObservationRecord) -> Figure:
+        try:
+            value = value_from_source(record.value)
+        except ValueRefused as exc:
+            raise PermanentFetchError(f"{self._label(record)}: value {record.value!r} {exc}") from None
+        if not record.citation:
+            raise PermanentFetchError(f"{self._label(record)}: the record cites no source")
+        return Figure(
+            value,
+            record.citation,
+            self.origin,
+            record.note,
+            record.vintage,
+            record.is_provisional,
+            record.is_estimated,
+            record.is_break,
+        )
 
     def _null_or_skip(self, record: SkippedRecord) -> None:
         """A null at a known key may withdraw a pulled figure (decided in write); anything else is a skip."""
@@ -269,41 +208,40 @@ class _Batch:
     def _label(self, record: ObservationRecord) -> str:
         return f"{record.geography_code} {format_period(record.period, self.indicator.frequency)}"
 
+    def _stored(self, keys) -> dict[tuple[int, datetime.date], _Stored]:
+        """The compared columns of the stored figures at these keys, in one light query."""
+        rows = (
+            Observation.objects.filter(
+                indicator=self.indicator,
+                geography_id__in={geography_id for geography_id, _ in keys},
+                period__in={period for _, period in keys},
+            )
+            .order_by()  # the model's ordering would join and sort two tables for nothing
+            .values_list(*_Stored._fields)
+        )
+        return {(row.geography_id, row.period): row for row in map(_Stored._make, rows)}
+
     def write(self, valid: dict) -> None:
-        """Compare the chunk with the stored figures (one light query), then write only what differs."""
+        """Compare the chunk with the stored figures, then write only what differs, in batch statements."""
         nulls, self.nulls = self.nulls, {}
         if not valid and not nulls:
             return
-        keys = valid.keys() | nulls.keys()
-        stored = {
-            (row.geography_id, row.period): row
-            for row in map(
-                _Stored._make,
-                Observation.objects.filter(
-                    indicator=self.indicator,
-                    geography_id__in={geography_id for geography_id, _ in keys},
-                    period__in={period for _, period in keys},
-                )
-                .order_by()  # the model's ordering would join and sort two tables for nothing
-                .values_list(*_Stored._fields),
-            )
-        }
+        stored = self._stored(valid.keys() | nulls.keys())
         created, to_revise, conflicts = [], {}, {}
         now = timezone.now()
-        for key, (record, value) in valid.items():
+        for key, figure in valid.items():
             current = stored.get(key)
             if current is None:
-                created.append(self._new(key, record, value, now))
-            elif self._tally(current, record, value, conflicts) == _REVISE:
-                to_revise[current.pk] = (record, value)
+                created.append(self._new(key, figure, now))
+            elif self._tally(current, figure, conflicts) == _REVISE:
+                to_revise[current.pk] = figure
         updated, revisions = self._revise(to_revise, conflicts)
         withdrawn = self._withdraw(self._to_withdraw(nulls, stored), revisions, now)
-        chunk_size = settings.INGEST_CHUNK_SIZE
-        _insert_new(created)
-        ObservationRevision.objects.bulk_create(revisions, batch_size=chunk_size)
-        _update_revised(updated + withdrawn)
+        observations_insert(created)
+        revisions_insert(revisions)
+        observations_update(updated + withdrawn)
         if conflicts:
-            Disagreement.objects.bulk_create(self._disagreements(conflicts), batch_size=chunk_size)
+            Disagreement.objects.bulk_create(self._disagreements(conflicts), batch_size=settings.INGEST_CHUNK_SIZE)
         self.result.created += len(created)
         self.result.revised += len(updated)
         self.result.withdrawn += len(withdrawn)
@@ -337,29 +275,27 @@ class _Batch:
             withdrawn.append(current)
         return withdrawn
 
-    def _verdict(self, current, record: ObservationRecord, value: Decimal) -> str:
-        """What a stored figure (an Observation or its compared columns) becomes when this record arrives."""
+    def _verdict(self, current, figure: Figure) -> str:
+        """What a stored figure (an Observation or its compared columns) becomes when this figure arrives.
+
+        A value an analyst entered (or, for the snapshot, one pulled since) is kept whatever arrives; the source
+        then agrees with it or not. Anything else is revised unless `figure_unchanged` says it already holds.
+        """
         if current.origin == Origin.ANALYST or (self.origin == Origin.SNAPSHOT and current.origin == Origin.API):
-            if current.value == value:
+            if current.value == figure.value:
                 return _UNCHANGED
             return _ANALYST_KEPT if current.origin == Origin.ANALYST else _PULL_KEPT
-        same = current.withdrawn_by_source_at is None and (
-            current.value,
-            current.is_provisional,
-            current.is_estimated,
-            current.is_break,
-        ) == (value, record.is_provisional, record.is_estimated, record.is_break)  # a new vintage alone is no change
-        return _UNCHANGED if same else _REVISE
+        return _UNCHANGED if figure_unchanged(current, figure) else _REVISE
 
-    def _tally(self, current, record: ObservationRecord, value: Decimal, conflicts: dict) -> str:
+    def _tally(self, current, figure: Figure, conflicts: dict) -> str:
         """Count the verdict; anything but a revision is settled here."""
-        verdict = self._verdict(current, record, value)
+        verdict = self._verdict(current, figure)
         if verdict == _UNCHANGED:
             self.result.unchanged += 1
         elif verdict != _REVISE:
             self.result.skip(verdict, self._where(current))
             if verdict == _ANALYST_KEPT and self.origin == Origin.API:
-                conflicts[current.pk] = (current, record, value)
+                conflicts[current.pk] = (current, figure)
         return verdict
 
     def _revise(self, to_revise: dict, conflicts: dict) -> tuple[list, list]:
@@ -369,14 +305,10 @@ class _Batch:
         now = timezone.now()
         updated, revisions = [], []
         for current in Observation.objects.select_for_update().filter(pk__in=to_revise).order_by():
-            record, value = to_revise[current.pk]
-            if self._tally(current, record, value, conflicts) == _REVISE:
-                revisions.append(
-                    ObservationRevision.of(
-                        current, new_value=value, reason=ObservationRevision.Reason.SOURCE_REVISION, run=self.run
-                    )
-                )
-                self._apply(current, record, value, now)
+            figure = to_revise[current.pk]
+            if self._tally(current, figure, conflicts) == _REVISE:
+                reason = ObservationRevision.Reason.SOURCE_REVISION
+                revisions.append(figure_apply(current, figure, reason=reason, now=now, run=self.run))
                 updated.append(current)
         return updated, revisions
 
@@ -384,44 +316,16 @@ class _Batch:
         code = self.geography_codes.get(observation.geography_id, "?")
         return f"{code} {format_period(observation.period, self.indicator.frequency)}"
 
-    def _new(self, key, record: ObservationRecord, value: Decimal, now) -> tuple:
-        """A new row's values, in _NEW_FIELDS order."""
-        return (
-            self.indicator.pk,
-            key[0],
-            record.period,
-            value,
-            record.is_provisional,
-            record.is_estimated,
-            record.is_break,
-            record.vintage[:80],
-            1,
-            self.origin,
-            self.run.pk,
-            record.citation,
-            record.note,
-            0,
-            now,
-            now,
-            Observation.ReviewState.PUBLISHED,  # figures from a source are published as they arrive
-            "",
-            "",
+    def _new(self, key, figure: Figure, now) -> tuple:
+        return new_row(
+            indicator_id=self.indicator.pk,
+            geography_id=key[0],
+            period=key[1],
+            figure=figure,
+            now=now,
+            review_state=Observation.ReviewState.PUBLISHED,  # figures from a source are published as they arrive
+            run_id=self.run.pk,
         )
-
-    def _apply(self, current: Observation, record: ObservationRecord, value: Decimal, now) -> None:
-        current.value = value
-        current.vintage = record.vintage[:80]
-        current.citation = record.citation
-        current.note = record.note
-        current.is_provisional = record.is_provisional
-        current.is_estimated = record.is_estimated
-        current.is_break = record.is_break
-        current.withdrawn_by_source_at = None  # published again
-        current.origin = self.origin
-        current.ingest_run = self.run
-        current.version += 1
-        current.revision_count += 1
-        current.updated_at = now
 
     def _disagreements(self, conflicts: dict) -> list[Disagreement]:
         """One disagreement per analyst value and source figure, open or resolved: a re-run does not repeat it."""
@@ -432,12 +336,12 @@ class _Batch:
             Disagreement(
                 observation_id=pk,
                 run=self.run,
-                source_value=value,
+                source_value=figure.value,
                 analyst_value=current.value,
-                source_vintage=record.vintage[:80],
+                source_vintage=figure.vintage[:80],
             )
-            for pk, (current, record, value) in conflicts.items()
-            if (pk, value) not in open_ones
+            for pk, (current, figure) in conflicts.items()
+            if (pk, figure.value) not in open_ones
         ]
 
 
@@ -467,11 +371,9 @@ def _write_batch(indicator: Indicator, iterator, run: IngestRun, origin: str) ->
         batch = _Batch(locked, run, origin)
         while chunk := list(itertools.islice(iterator, settings.INGEST_CHUNK_SIZE)):
             batch.write(batch.validate(chunk))
-        updates = {}
+        pulled = {"last_success_at": timezone.now()} if origin == Origin.API else {}
         if batch.result.changed:
-            updates["data_version"] = F("data_version") + 1
-        if origin == Origin.API:
-            updates["last_success_at"] = timezone.now()
-        if updates:
-            Indicator.objects.filter(pk=locked.pk).update(**updates)
+            data_version_bump(locked.pk, **pulled)
+        elif pulled:
+            Indicator.objects.filter(pk=locked.pk).update(**pulled)
     return batch.result

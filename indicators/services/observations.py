@@ -8,33 +8,39 @@ every write bumps `Observation.version` (which guards concurrent edits) and `Ind
 import datetime
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import StrEnum
+from typing import NamedTuple
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from indicators.models import Geography, Indicator, Observation, ObservationRevision
 from indicators.periods import PeriodError, check_period_over, check_period_start, format_period
 from indicators.services.guards import series_outlier
+from indicators.services.observation_writes import (
+    Figure,
+    data_version_bump,
+    figure_apply,
+    figure_unchanged,
+    new_row,
+    observation_from_row,
+    observation_is_public,
+    observations_update,
+    out_of_range_message,
+    review_reset,
+    review_state_for,
+    revisions_insert,
+    value_outside_plausible_range,
+    value_parse,
+)
 
 CITATION_MAX_LENGTH = 1000
 CITATION_MIN_LENGTH = 8
 NOTE_MAX_LENGTH = 2000
-# Observation.value is DecimalField(max_digits=24, decimal_places=6).
-VALUE_DECIMAL_PLACES = 6
-VALUE_INTEGER_DIGITS = 18
-# SQLite keeps a decimal as a double and Django reads it back to 15 significant digits; data.json writes a float.
-# Both keep 15 significant digits exactly, so a figure with more would be stored as some other number.
-VALUE_SIGNIFICANT_DIGITS = 15
-_STORED_STEP = Decimal(1).scaleb(-VALUE_DECIMAL_PLACES)
 
-# Digits 0-9 only (re.ASCII), commas in groups of three before an optional dot, an optional exponent.
-_NUMBER = re.compile(r"[+-]?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 _http_url = URLValidator(schemes=["http", "https"])
 # Characters RFC 3986 never allows unencoded; a link holding them is pasted markup, not an address.
 _UNSAFE_IN_URL = re.compile(r"[<>\"'`{}|\\^]")
@@ -72,58 +78,6 @@ class ObservationConflict(Exception):
         super().__init__(message)
 
 
-def _number_text(text: str) -> str:
-    """The typed number as Decimal reads it: ASCII digits, a dot for decimals, commas only between thousands.
-
-    `1,5` and `1.234,5` are refused rather than guessed: read the European way they are another number.
-    Python's Decimal would also take full-width digits and `1_0`; the rule here is what the message says.
-    """
-    cleaned = text.strip().replace("\u00a0", "").replace(" ", "")
-    if not cleaned:
-        raise ValidationError("Enter a number.", code="required")
-    if _NUMBER.fullmatch(cleaned):
-        return cleaned.replace(",", "")
-    shown = cleaned[:40]
-    if "," in cleaned and _NUMBER.fullmatch(cleaned.replace(",", "")):
-        raise ValidationError(
-            f"“{shown}” has ambiguous separators: a comma may only separate thousands (1,234.5). "
-            "Write decimals with a dot and no other separator, like 1234.5.",
-            code="separators",
-        )
-    raise ValidationError(
-        f"“{shown}” is not a number: write digits 0-9 with a dot for decimals, like 1234.5.", code="invalid"
-    )
-
-
-def value_parse(text: str | Decimal | int | float) -> Decimal:
-    """A finite number the Observation column can hold; ValidationError says why not."""
-    if isinstance(text, float):
-        text = repr(text)
-    if isinstance(text, Decimal | int):
-        value = Decimal(text)
-    else:
-        cleaned = _number_text(str(text))
-        try:
-            value = Decimal(cleaned)
-        except InvalidOperation as error:
-            raise ValidationError(f"“{cleaned[:40]}” is not a number.", code="invalid") from error
-    if not value.is_finite():
-        raise ValidationError("Enter a finite number.", code="invalid")
-    if abs(value) >= Decimal(10) ** VALUE_INTEGER_DIGITS:
-        raise ValidationError("The number is too large to store.", code="too_large")
-    stored = value.quantize(_STORED_STEP)
-    if stored != value:
-        raise ValidationError(f"Use at most {VALUE_DECIMAL_PLACES} decimal places.", code="precision")
-    significant = len(value.normalize().as_tuple().digits) if value else 0
-    if significant > VALUE_SIGNIFICANT_DIGITS:
-        raise ValidationError(
-            f"Use at most {VALUE_SIGNIFICANT_DIGITS} significant digits ({significant} given): the database and the "
-            "JSON download keep no more exactly. Round the figure.",
-            code="precision",
-        )
-    return stored
-
-
 def citation_clean(text: str) -> str:
     """An http(s) URL, or a document reference long enough to find the document again."""
     cleaned = " ".join((text or "").split())
@@ -144,29 +98,6 @@ def citation_clean(text: str) -> str:
             "A document reference names the document: issuer, title and date, or its number.", code="too_short"
         )
     return cleaned
-
-
-def value_outside_plausible_range(indicator: Indicator, value: Decimal) -> bool:
-    low, high = indicator.plausible_min, indicator.plausible_max
-    return (low is not None and value < low) or (high is not None and value > high)
-
-
-def plausible_range_label(indicator: Indicator) -> str:
-    low, high = indicator.plausible_min, indicator.plausible_max
-    if low is not None and high is not None:
-        return f"{low.normalize():f} to {high.normalize():f} {indicator.unit}"
-    if low is not None:
-        return f"at least {low.normalize():f} {indicator.unit}"
-    if high is not None:
-        return f"at most {high.normalize():f} {indicator.unit}"
-    return ""
-
-
-def out_of_range_message(indicator: Indicator, value: Decimal) -> str:
-    return (
-        f"{value.normalize():f} is outside the plausible range ({plausible_range_label(indicator)}). "
-        "Check the unit and scale, then confirm the value."
-    )
 
 
 def observation_check(
@@ -203,44 +134,15 @@ def observation_check(
     return errors
 
 
-def analyst_review_state(origin: str = Observation.Origin.ANALYST) -> str:
-    """An analyst's changed figure waits for review (unless review is off); a source's is public at once."""
-    if origin == Observation.Origin.ANALYST and settings.OBSERVATION_REVIEW_REQUIRED:
-        return Observation.ReviewState.PENDING
-    return Observation.ReviewState.PUBLISHED
+class Flags(NamedTuple):
+    """The flags an analyst sets on a figure, in Figure's order; charts and tables mark each."""
+
+    is_provisional: bool = False
+    is_estimated: bool = False
+    is_break: bool = False
 
 
-def review_reset(observation: Observation, *, state: str, batch=None) -> None:
-    """Start a fresh review of a changed figure (unsaved): the last review was of another value."""
-    observation.review_state = state
-    observation.upload_batch = batch
-    observation.reviewed_by = None
-    observation.reviewed_at = None
-    observation.rejection_reason = ""
-
-
-def observation_is_public(observation: Observation) -> bool:
-    return (
-        observation.review_state == Observation.ReviewState.PUBLISHED
-        and observation.withdrawn_by_source_at is None
-        and observation.withdrawn_at is None
-    )
-
-
-def indicator_data_bump(indicator: Indicator) -> None:
-    Indicator.objects.filter(pk=indicator.pk).update(data_version=F("data_version") + 1)
-
-
-def observation_replace(current: Observation, *, value, citation, note, origin, vintage, user) -> None:
-    current.value = value
-    current.citation = citation
-    current.note = note
-    current.origin = origin
-    current.vintage = vintage
-    current.entered_by = user if origin == Observation.Origin.ANALYST else None
-    current.ingest_run = None
-    current.version += 1
-    current.revision_count += 1
+NO_FLAGS = Flags()
 
 
 @transaction.atomic
@@ -254,6 +156,7 @@ def observation_record(
     user,
     expected_version: int | None = None,
     note: str = "",
+    flags: Flags = NO_FLAGS,
     confirm_out_of_range: bool = False,
     origin: str = Observation.Origin.ANALYST,
     vintage: str = "",
@@ -262,6 +165,7 @@ def observation_record(
 
     `expected_version` is the version the editor loaded, None when they saw no figure for this period;
     anything else stored now raises ObservationConflict, so nobody overwrites a value they have not seen.
+    A change of flags alone is a correction too, with its revision.
     """
     value = value_parse(value)
     errors = observation_check(
@@ -274,81 +178,77 @@ def observation_record(
     )
     if errors:
         raise ValidationError(errors)
-    citation = citation_clean(citation)
-    note = (note or "").strip()
+    figure = Figure(value, citation_clean(citation), origin, (note or "").strip(), vintage, *flags)
     current = (
         Observation.objects.select_for_update().filter(indicator=indicator, geography=geography, period=period).first()
     )
     if current is None:
         if expected_version is not None:
             raise ObservationConflict(None)
-        try:
-            with transaction.atomic():
-                observation = Observation.objects.create(
-                    indicator=indicator,
-                    geography=geography,
-                    period=period,
-                    value=value,
-                    citation=citation,
-                    note=note,
-                    origin=origin,
-                    vintage=vintage,
-                    entered_by=user if origin == Observation.Origin.ANALYST else None,
-                    review_state=analyst_review_state(origin),
-                )
-        except IntegrityError:
-            # Another editor created it between our read and our insert.
-            raise ObservationConflict(
-                Observation.objects.get(indicator=indicator, geography=geography, period=period)
-            ) from None
-        if observation_is_public(observation):
-            indicator_data_bump(indicator)
-        return RecordResult(observation, Outcome.CREATED)
+        return RecordResult(_observation_create(indicator, geography, period, figure, user), Outcome.CREATED)
     if expected_version != current.version:
         raise ObservationConflict(current)
-    if (
-        current.value == value
-        and current.citation == citation
-        and current.note == note
-        and current.origin == origin
-        and current.review_state != Observation.ReviewState.REJECTED
-    ):
+    if figure_unchanged(current, figure):
         return RecordResult(current, Outcome.UNCHANGED)
     was_public = observation_is_public(current)
-    ObservationRevision.of(
-        current, new_value=value, reason=ObservationRevision.Reason.ANALYST_CORRECTION, user=user
-    ).save()
-    observation_replace(current, value=value, citation=citation, note=note, origin=origin, vintage=vintage, user=user)
-    review_reset(current, state=analyst_review_state(origin))
-    current.save()
+    reason = ObservationRevision.Reason.ANALYST_CORRECTION
+    revision = figure_apply(current, figure, reason=reason, now=timezone.now(), user=user)
+    review_reset(current, state=review_state_for(origin))
+    revisions_insert([revision])
+    observations_update([current])
     if was_public or observation_is_public(current):
-        indicator_data_bump(indicator)
+        data_version_bump(indicator.pk)
     return RecordResult(current, Outcome.CORRECTED)
+
+
+def _observation_create(indicator, geography, period, figure: Figure, user) -> Observation:
+    """Insert one new figure; another editor creating it first is a conflict showing theirs."""
+    row = new_row(
+        indicator_id=indicator.pk,
+        geography_id=geography.pk,
+        period=period,
+        figure=figure,
+        now=timezone.now(),
+        review_state=review_state_for(figure.origin),
+        entered_by_id=user.pk if figure.origin == Observation.Origin.ANALYST else None,
+    )
+    observation = observation_from_row(row)
+    try:
+        with transaction.atomic():
+            observation.save(force_insert=True)
+    except IntegrityError:
+        # Another editor created it between our read and our insert.
+        raise ObservationConflict(
+            Observation.objects.get(indicator=indicator, geography=geography, period=period)
+        ) from None
+    if observation_is_public(observation):
+        data_version_bump(indicator.pk)
+    return observation
 
 
 @transaction.atomic
 def observation_revert(*, revision: ObservationRevision, user, expected_version: int) -> Observation:
-    """Put back the value a revision replaced, keeping the value it replaces in history too."""
+    """Put back the figure a revision replaced (value, flags, provenance), keeping the one it replaces in history."""
     current = Observation.objects.select_for_update().select_related("indicator").get(pk=revision.observation_id)
     if current.version != expected_version:
         raise ObservationConflict(current)
-    if current.value == revision.old_value and current.citation == (revision.old_citation or current.citation):
-        raise ValidationError("The observation already holds that value; there is nothing to revert.")
-    ObservationRevision.of(
-        current, new_value=revision.old_value, reason=ObservationRevision.Reason.REVERT, user=user
-    ).save()
-    observation_replace(
-        current,
-        value=revision.old_value,
+    figure = Figure(
+        revision.old_value,
         # Revisions recorded before citations were kept have none; the figure keeps its current one then.
-        citation=revision.old_citation or current.citation,
-        note=current.note,
-        origin=revision.old_origin,
-        vintage=revision.old_vintage,
-        user=user,
+        revision.old_citation or current.citation,
+        revision.old_origin,
+        current.note,
+        revision.old_vintage,
+        revision.old_is_provisional,
+        revision.old_is_estimated,
+        revision.old_is_break,
     )
-    current.save()
-    indicator_data_bump(current.indicator)
+    if figure_unchanged(current, figure):
+        raise ValidationError("The observation already holds that value; there is nothing to revert.")
+    reason = ObservationRevision.Reason.REVERT
+    revisions_insert([figure_apply(current, figure, reason=reason, now=timezone.now(), user=user)])
+    observations_update([current])
+    data_version_bump(current.indicator_id)
     return current
 
 

@@ -14,7 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from indicators.models import Indicator, Observation
-from indicators.services.observations import indicator_data_bump
+from indicators.services.observation_writes import data_version_bump
 
 REASON_MAX_LENGTH = 2000
 State = Observation.ReviewState
@@ -124,7 +124,7 @@ def withdrawal_approve(*, observation_id: int, user) -> Observation:
     observation.withdrawal_approved_by = user
     observation.withdrawn_at = timezone.now()
     observation.save()
-    indicator_data_bump(observation.indicator)
+    data_version_bump(observation.indicator_id)
     return observation
 
 
@@ -140,5 +140,5 @@ def withdrawal_restore(*, observation_id: int, user) -> Observation:
     observation.restored_by = user
     observation.restored_at = timezone.now()
     observation.save()
-    indicator_data_bump(observation.indicator)
+    data_version_bump(observation.indicator_id)
     return observation

@@ -17,17 +17,22 @@ from django.utils import timezone
 from indicators.models import Geography, Indicator, Observation, ObservationRevision
 from indicators.periods import PeriodError, check_period_over, format_period, parse_period
 from indicators.services.guards import scale_mismatch_message
-from indicators.services.observations import (
-    NOTE_MAX_LENGTH,
-    analyst_review_state,
-    citation_clean,
-    indicator_data_bump,
+from indicators.services.observation_writes import (
+    Figure,
+    data_version_bump,
+    figure_apply,
+    figure_unchanged,
+    new_row,
     observation_is_public,
-    observation_replace,
+    observations_insert,
+    observations_update,
     review_reset,
+    review_state_for,
+    revisions_insert,
     value_outside_plausible_range,
     value_parse,
 )
+from indicators.services.observations import NOTE_MAX_LENGTH, citation_clean
 
 UPLOAD_COLUMNS = ("geography", "period", "value", "citation", "note")
 REQUIRED_COLUMNS = ("geography", "period", "value", "citation")
@@ -61,6 +66,9 @@ class PreviewRow:
     current_value: str | None
     expected_version: int | None
     scale_mismatch: bool = False
+    is_provisional: bool = False
+    is_estimated: bool = False
+    is_break: bool = False
 
 
 @dataclass
@@ -127,6 +135,86 @@ def _geography_resolver(indicator: Indicator):
     return resolve
 
 
+# The stored columns the preview compares a row with (figure_unchanged reads them by name).
+_STORED_COLUMNS = (
+    "geography_id",
+    "period",
+    "value",
+    "citation",
+    "note",
+    "origin",
+    "version",
+    "review_state",
+    "withdrawn_by_source_at",
+    "is_provisional",
+    "is_estimated",
+    "is_break",
+)
+
+
+@dataclass
+class _CheckedRow:
+    """One row's fields once every column has been checked; `problems` is empty when it can be written."""
+
+    number: int
+    problems: list[RowProblem] = field(default_factory=list)
+    geography: Geography | None = None
+    period: datetime.date | None = None
+    value: Decimal | None = None
+    citation: str = ""
+    note: str = ""
+
+
+def _row_check(raw: dict, number: int, *, indicator: Indicator, geography_for, today) -> _CheckedRow:
+    """Every column of one row checked, each problem named by row and column."""
+    row = _CheckedRow(number)
+    row.geography, reason = geography_for(raw.get("geography") or "")
+    if row.geography is None:
+        row.problems.append(RowProblem(number, "geography", reason))
+    try:
+        row.period = parse_period(raw.get("period") or "", indicator.frequency)
+        check_period_over(row.period, indicator.frequency, today=today)
+    except PeriodError as error:
+        row.problems.append(RowProblem(number, "period", str(error)))
+    try:
+        row.value = value_parse(raw.get("value") or "")
+    except ValidationError as error:
+        row.problems.append(RowProblem(number, "value", " ".join(error.messages)))
+    try:
+        row.citation = citation_clean(raw.get("citation") or "")
+    except ValidationError as error:
+        row.problems.append(RowProblem(number, "citation", " ".join(error.messages)))
+    row.note = (raw.get("note") or "").strip()
+    if len(row.note) > NOTE_MAX_LENGTH:
+        row.problems.append(RowProblem(number, "note", f"keep notes under {NOTE_MAX_LENGTH} characters"))
+    return row
+
+
+def _preview_row(indicator: Indicator, row: _CheckedRow, current) -> PreviewRow:
+    """The row as the preview shows it and the confirmation writes it; flags stay as stored."""
+    preview_row = PreviewRow(
+        row=row.number,
+        geography_id=row.geography.pk,
+        geography_code=row.geography.code,
+        period=row.period.isoformat(),
+        period_label=format_period(row.period, indicator.frequency),
+        value=f"{row.value.normalize():f}",
+        citation=row.citation,
+        note=row.note,
+        status=RowStatus.NEW,
+        out_of_range=value_outside_plausible_range(indicator, row.value),
+        current_value=None if current is None else f"{current.value.normalize():f}",
+        expected_version=None if current is None else current.version,
+    )
+    if current is not None:
+        preview_row.is_provisional = current.is_provisional
+        preview_row.is_estimated = current.is_estimated
+        preview_row.is_break = current.is_break
+        unchanged = figure_unchanged(current, _change_figure(asdict(preview_row)))
+        preview_row.status = RowStatus.UNCHANGED if unchanged else RowStatus.CHANGED
+    return preview_row
+
+
 def observations_upload_preview(*, indicator: Indicator, rows: list[dict[str, str]]) -> UploadPreview:
     """Check every row and compare it with what is stored: two queries whatever the file's size.
 
@@ -136,73 +224,24 @@ def observations_upload_preview(*, indicator: Indicator, rows: list[dict[str, st
     geography_for = _geography_resolver(indicator)
     today = timezone.localdate()
     stored = {
-        (obs["geography_id"], obs["period"]): obs
-        for obs in Observation.objects.filter(indicator=indicator).values(
-            "geography_id", "period", "value", "citation", "note", "origin", "version"
-        )
+        (obs.geography_id, obs.period): obs
+        for obs in Observation.objects.filter(indicator=indicator).values_list(*_STORED_COLUMNS, named=True)
     }
     preview = UploadPreview()
     seen: dict[tuple[int, datetime.date], int] = {}
     for position, raw in enumerate(rows, start=2):
         number = raw.get("_row", position)
-        problems: list[RowProblem] = []
-        geography, reason = geography_for(raw.get("geography") or "")
-        if geography is None:
-            problems.append(RowProblem(number, "geography", reason))
-        period = None
-        try:
-            period = parse_period(raw.get("period") or "", indicator.frequency)
-            check_period_over(period, indicator.frequency, today=today)
-        except PeriodError as error:
-            problems.append(RowProblem(number, "period", str(error)))
-        value = None
-        try:
-            value = value_parse(raw.get("value") or "")
-        except ValidationError as error:
-            problems.append(RowProblem(number, "value", " ".join(error.messages)))
-        citation = ""
-        try:
-            citation = citation_clean(raw.get("citation") or "")
-        except ValidationError as error:
-            problems.append(RowProblem(number, "citation", " ".join(error.messages)))
-        note = (raw.get("note") or "").strip()
-        if len(note) > NOTE_MAX_LENGTH:
-            problems.append(RowProblem(number, "note", f"keep notes under {NOTE_MAX_LENGTH} characters"))
-        if geography is not None and period is not None:
-            first = seen.setdefault((geography.pk, period), number)
+        row = _row_check(raw, number, indicator=indicator, geography_for=geography_for, today=today)
+        if row.geography is not None and row.period is not None:
+            first = seen.setdefault((row.geography.pk, row.period), number)
             if first != number:
-                problems.append(RowProblem(number, "period", f"row {first} already gives this geography and period"))
-        if problems:
-            preview.problems.extend(problems)
+                row.problems.append(
+                    RowProblem(number, "period", f"row {first} already gives this geography and period")
+                )
+        if row.problems:
+            preview.problems.extend(row.problems)
             continue
-        current = stored.get((geography.pk, period))
-        if current is None:
-            status = RowStatus.NEW
-        elif (
-            current["value"] == value
-            and current["citation"] == citation
-            and current["note"] == note
-            and current["origin"] == Observation.Origin.ANALYST
-        ):
-            status = RowStatus.UNCHANGED
-        else:
-            status = RowStatus.CHANGED
-        preview.rows.append(
-            PreviewRow(
-                row=number,
-                geography_id=geography.pk,
-                geography_code=geography.code,
-                period=period.isoformat(),
-                period_label=format_period(period, indicator.frequency),
-                value=f"{value.normalize():f}",
-                citation=citation,
-                note=note,
-                status=status,
-                out_of_range=value_outside_plausible_range(indicator, value),
-                current_value=None if current is None else f"{current['value'].normalize():f}",
-                expected_version=None if current is None else current["version"],
-            )
-        )
+        preview.rows.append(_preview_row(indicator, row, stored.get((row.geography.pk, row.period))))
     _flag_scale(preview, stored)
     return preview
 
@@ -210,17 +249,27 @@ def observations_upload_preview(*, indicator: Indicator, rows: list[dict[str, st
 def _flag_scale(preview: UploadPreview, stored: dict) -> None:
     """Mark a file whose values sit on another scale than the stored figures of its geographies."""
     geographies = {row.geography_id for row in preview.rows}
-    stored_values = [float(obs["value"]) for (geography_id, _), obs in stored.items() if geography_id in geographies]
+    stored_values = [float(obs.value) for (geography_id, _), obs in stored.items() if geography_id in geographies]
     preview.scale_warning = scale_mismatch_message([Decimal(row.value) for row in preview.rows], stored_values)
     for row in preview.rows:
         row.scale_mismatch = bool(preview.scale_warning)
 
 
-@transaction.atomic
-def observations_upload_apply(
-    *, indicator: Indicator, changes: list[dict], user, confirm_out_of_range: bool, confirm_scale: bool = False
-) -> dict[str, int]:
-    """Write a confirmed preview's changes in one transaction, or nothing if any figure moved since."""
+def _change_figure(change: dict) -> Figure:
+    """The figure a kept preview row says, as an analyst's write."""
+    return Figure(
+        Decimal(change["value"]),
+        change["citation"],
+        Observation.Origin.ANALYST,
+        change["note"],
+        "",
+        change.get("is_provisional", False),
+        change.get("is_estimated", False),
+        change.get("is_break", False),
+    )
+
+
+def _confirmations_check(changes: list[dict], *, confirm_out_of_range: bool, confirm_scale: bool) -> None:
     if not confirm_out_of_range and any(change["out_of_range"] for change in changes):
         raise ValidationError(
             {"confirm_out_of_range": ["Some values are outside the plausible range: confirm them to upload."]}
@@ -229,6 +278,10 @@ def observations_upload_apply(
         raise ValidationError(
             {"confirm_scale": ["This file's values sit on another scale from the stored series: confirm the file."]}
         )
+
+
+def _locked_current(indicator: Indicator, changes: list[dict]) -> dict:
+    """The stored figures the changes touch, locked; any that moved since the preview refuse the whole file."""
     periods = {datetime.date.fromisoformat(change["period"]) for change in changes}
     current_by_key = {
         (obs.geography_id, obs.period): obs
@@ -243,81 +296,56 @@ def observations_upload_apply(
             conflicts.append(RowProblem(change["row"], "value", f"changed since the preview: {now}"))
     if conflicts:
         raise UploadConflict(conflicts)
+    return current_by_key
 
+
+@transaction.atomic
+def observations_upload_apply(
+    *, indicator: Indicator, changes: list[dict], user, confirm_out_of_range: bool, confirm_scale: bool = False
+) -> dict[str, int]:
+    """Write a confirmed preview's changes in one transaction, or nothing if any figure moved since.
+
+    New figures and corrections go through the write core's batch statements; the whole file is one review batch.
+    """
+    _confirmations_check(changes, confirm_out_of_range=confirm_out_of_range, confirm_scale=confirm_scale)
+    current_by_key = _locked_current(indicator, changes)
     created, revisions, corrected = [], [], []
     now = timezone.now()
-    # The whole file is reviewed as one batch.
-    batch, state = uuid.uuid4(), analyst_review_state()
+    batch, state = uuid.uuid4(), review_state_for(Observation.Origin.ANALYST)
     public_changed = state == Observation.ReviewState.PUBLISHED
     for change in changes:
-        period = datetime.date.fromisoformat(change["period"])
-        value = Decimal(change["value"])
-        current = current_by_key.get((change["geography_id"], period))
+        key = (change["geography_id"], datetime.date.fromisoformat(change["period"]))
+        figure, current = _change_figure(change), current_by_key.get(key)
         if current is None:
             created.append(
-                Observation(
-                    indicator=indicator,
-                    geography_id=change["geography_id"],
-                    period=period,
-                    value=value,
-                    citation=change["citation"],
-                    note=change["note"],
-                    origin=Observation.Origin.ANALYST,
-                    entered_by=user,
+                new_row(
+                    indicator_id=indicator.pk,
+                    geography_id=key[0],
+                    period=key[1],
+                    figure=figure,
+                    now=now,
                     review_state=state,
+                    entered_by_id=user.pk,
                     upload_batch=batch,
                 )
             )
             continue
         public_changed = public_changed or observation_is_public(current)
-        revisions.append(
-            ObservationRevision.of(
-                current, new_value=value, reason=ObservationRevision.Reason.ANALYST_CORRECTION, user=user
-            )
-        )
-        observation_replace(
-            current,
-            value=value,
-            citation=change["citation"],
-            note=change["note"],
-            origin=Observation.Origin.ANALYST,
-            vintage="",
-            user=user,
-        )
+        reason = ObservationRevision.Reason.ANALYST_CORRECTION
+        revisions.append(figure_apply(current, figure, reason=reason, now=now, user=user))
         review_reset(current, state=state, batch=batch)
-        current.updated_at = now  # bulk_update skips auto_now
         corrected.append(current)
     try:
         with transaction.atomic():
-            Observation.objects.bulk_create(created, batch_size=1000)
+            observations_insert(created)
     except IntegrityError:
         raise UploadConflict(
             [RowProblem(0, "period", "another upload or editor added some of these figures meanwhile")]
         ) from None
-    ObservationRevision.objects.bulk_create(revisions, batch_size=1000)
-    Observation.objects.bulk_update(
-        corrected,
-        [
-            "value",
-            "citation",
-            "note",
-            "origin",
-            "vintage",
-            "entered_by",
-            "ingest_run",
-            "version",
-            "revision_count",
-            "updated_at",
-            "review_state",
-            "upload_batch",
-            "reviewed_by",
-            "reviewed_at",
-            "rejection_reason",
-        ],
-        batch_size=1000,
-    )
+    revisions_insert(revisions)
+    observations_update(corrected)
     if (created or corrected) and public_changed:
-        indicator_data_bump(indicator)
+        data_version_bump(indicator.pk)
     return {
         "created": len(created),
         "corrected": len(corrected),

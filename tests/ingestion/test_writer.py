@@ -11,6 +11,7 @@ from indicators.ingestion.errors import PermanentFetchError, RetryableFetchError
 from indicators.ingestion.records import ObservationRecord, SkippedRecord
 from indicators.ingestion.writer import write_observations
 from indicators.models import Disagreement, Indicator, IngestRun, Observation, ObservationRevision
+from indicators.services import observation_writes
 from tests.factories import GeographyFactory, IndicatorFactory, IngestRunFactory, ObservationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -327,10 +328,10 @@ def test_the_writer_does_not_write_analysts_values(indicator, run):
 def test_a_figure_stored_by_someone_else_during_the_batch_is_refused_by_the_constraint(indicator, run):
     figure = existing(indicator, 2021, MANF[2021])
     row = (indicator.pk, figure.geography_id, figure.period, Decimal(MANF[2021]), False, False, False, "", 1)
-    row += (API, run.pk, "World Bank WDI", "", 0, run.started_at, run.started_at, "published", "", "")
+    row += (API, run.pk, "World Bank WDI", "", 0, run.started_at, run.started_at, "published", "", "", None, None)
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        writer._insert_new([row])
+        observation_writes.observations_insert([row])
 
 
 def test_a_constraint_violation_in_a_batch_is_retried(indicator, run, monkeypatch):
