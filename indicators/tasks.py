@@ -3,7 +3,7 @@
 import logging
 
 from celery import shared_task
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
 
 from indicators.ingestion.retries import RetryPolicy
 
@@ -46,12 +46,19 @@ def refresh_indicator(self, indicator_id: int, trigger: str = "schedule") -> str
 
 @shared_task(name="indicators.refresh_source")
 def refresh_source(source_key: str, trigger: str = "schedule") -> int:
-    """Fan out: one refresh_indicator job per indicator of the source."""
+    """Fan out: one refresh_indicator job per pullable indicator of the source, sent once the transaction commits.
+
+    The service says which indicators; sending jobs is this module's work, so the service never imports it.
+    """
     from indicators.ingestion import service
     from indicators.ingestion.errors import PermanentFetchError
 
     try:
-        return len(service.refresh_source(source_key=source_key, trigger=trigger))
+        indicator_ids = service.source_indicator_ids(source_key=source_key)
     except PermanentFetchError as exc:
         logger.warning("refresh of source %s not started: %s", source_key, exc)
         return 0
+    with transaction.atomic():
+        for indicator_id in indicator_ids:
+            refresh_indicator.delay_on_commit(indicator_id, trigger)
+    return len(indicator_ids)

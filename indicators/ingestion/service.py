@@ -4,7 +4,7 @@ import logging
 import time
 from collections.abc import Callable
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError
 
 from indicators.ingestion import runs
 from indicators.ingestion.connectors import get_fetch
@@ -104,14 +104,8 @@ def refresh_indicator_now(*, indicator_id: int, trigger: str, sleep: Callable[[f
     raise AssertionError("unreachable: the loop returns or raises")
 
 
-def refresh_source(*, source_key: str, trigger: str) -> list[int]:
-    """Queue one refresh job per pullable indicator of the source, once the surrounding transaction commits."""
-    from indicators.tasks import refresh_indicator as refresh_indicator_job
-
+def source_indicator_ids(*, source_key: str) -> list[int]:
+    """The pullable indicators of a source, each to be refreshed by a job of its own (the job module fans out)."""
     if not Source.objects.filter(key=source_key).exists():
         raise PermanentFetchError(f"no source with key {source_key!r}")
-    indicator_ids = list(pullable_indicators(source_key).values_list("pk", flat=True))
-    with transaction.atomic():
-        for indicator_id in indicator_ids:
-            refresh_indicator_job.delay_on_commit(indicator_id, trigger)
-    return indicator_ids
+    return list(pullable_indicators(source_key).values_list("pk", flat=True))

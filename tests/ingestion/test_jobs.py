@@ -1,4 +1,5 @@
-"""The Celery jobs' own decisions: dropped when the indicator is gone, stopped when a job keeps killing workers."""
+"""The Celery jobs' own decisions: dropped when the indicator is gone, stopped when a job keeps killing workers,
+fanned out per indicator by the job module (the service only says which)."""
 
 import io
 
@@ -7,7 +8,7 @@ from django.core.management import call_command
 
 from indicators.ingestion.runs import ABANDONED, POISON_THRESHOLD
 from indicators.models import IngestRun, Observation
-from indicators.tasks import refresh_indicator
+from indicators.tasks import refresh_indicator, refresh_source
 from tests.factories import IngestRunFactory
 from tests.ingestion.conftest import WB_PATH
 from tests.ingestion.replay import Reply, recorded
@@ -31,6 +32,16 @@ def abandoned_runs(indicator, count: int) -> None:
 
 def test_a_job_for_a_deleted_indicator_is_dropped(db):
     assert refresh_indicator.apply(args=[987654]).get() == "missing"
+
+
+def test_a_fan_out_for_an_unknown_source_sends_nothing(monkeypatch, django_capture_on_commit_callbacks):
+    queued = []
+    monkeypatch.setattr(refresh_indicator, "delay", lambda *args: queued.append(args))
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert refresh_source.apply(args=["no-such-source"]).get() == 0
+
+    assert (callbacks, queued) == ([], [])
 
 
 def test_a_job_that_keeps_killing_its_worker_stops(served, worldbank_rd):
