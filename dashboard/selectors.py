@@ -10,7 +10,9 @@ from django.shortcuts import get_object_or_404
 
 from indicators import periods, progress
 from indicators.models import CommitmentIndicator, Indicator
-from indicators.selectors import IndicatorCard, commitments_with_indicator_links, indicator_cards_get
+from indicators.panels import IndicatorCard, indicator_cards_get
+from indicators.selectors import commitments_with_indicator_links
+from indicators.summaries import commitment_statuses
 from tasks.models import Commitment, ProgressStatus, Sector, Task
 
 # The order a reader scans a rollup in: best first, "cannot be assessed yet" last.
@@ -82,23 +84,19 @@ def _counts(statuses: list[str]) -> list[StatusCount]:
 
 
 def _commitment_rows(commitments: list[Commitment], cards: dict[int, IndicatorCard]) -> list[CommitmentRow]:
+    statuses = commitment_statuses(commitments=commitments, summaries={pk: card.summary for pk, card in cards.items()})
     rows = []
     for commitment in commitments:
         links = list(commitment.indicator_links.all())
-        commitment_cards = [cards[link.indicator_id] for link in links]
-        computed = (
-            progress.commitment_status([card.summary.assessment.status for card in commitment_cards])
-            if commitment_cards
-            else ProgressStatus.NOT_ASSESSABLE.value
-        )
+        status = statuses[commitment.pk]
         rows.append(
             CommitmentRow(
                 commitment=commitment,
                 links=links,
-                cards=commitment_cards,
-                computed_status=computed,
+                cards=[cards[link.indicator_id] for link in links],
+                computed_status=status.computed_status,
                 assessed_status=commitment.assessed_status,
-                disagree=bool(commitment_cards) and progress.statuses_disagree(commitment.assessed_status, computed),
+                disagree=status.disagrees_with(commitment.assessed_status),
             )
         )
     return rows

@@ -14,7 +14,7 @@ from config.rendering import render_page
 from dashboard import selectors
 from dashboard.forms import TaskDetailQueryForm
 from indicators.cache_keys import fragment_cache
-from indicators.selectors import early_warnings_get
+from indicators.summaries import early_warnings_get
 
 
 @require_safe

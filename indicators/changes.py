@@ -1,10 +1,12 @@
-"""What changed in the tracker, newest first: new figures, revisions, assessments, targets and early warnings.
+"""What changed in the tracker, newest first: new figures, revisions, assessments, commitments' status changes,
+targets and early warnings.
 
 Read for the feeds (`indicators/feeds.py`) and the /changes/ page, for the whole site, one task or one
 indicator, in a fixed number of queries however much changed (five, and three more when monthly or
-quarterly indicators are in scope, for their early warnings). New figures are grouped: one entry per refresh run, and
-one per indicator and day for figures entered without a run (analysts, the snapshot), so a first load of
-thousands of figures is a few entries, not thousands.
+quarterly indicators are in scope, for their early warnings; assessments and status changes share one).
+New figures are grouped: one entry per refresh run, and one per indicator and day for figures entered
+without a run (analysts, the snapshot), so a first load of thousands of figures is a few entries, not thousands.
+A commitment's status change is listed from its second record on: its first is the baseline.
 """
 
 from __future__ import annotations
@@ -12,16 +14,26 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Max, Q, QuerySet, Value
 from django.db.models.functions import TruncDate
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from indicators import periods, warnings
-from indicators.models import CommitmentIndicator, Indicator, IngestRun, Observation, ObservationRevision, Target
-from indicators.selectors import early_warnings_get
-from tasks.models import Assessment
+from indicators.models import (
+    CommitmentIndicator,
+    CommitmentStatusChange,
+    Indicator,
+    IngestRun,
+    Observation,
+    ObservationRevision,
+    Target,
+)
+from indicators.summaries import early_warnings_get
+from tasks.models import Assessment, ProgressStatus
 
-KINDS = ("figures", "revision", "assessment", "target", "warning")
+KINDS = ("figures", "revision", "assessment", "status", "target", "warning")
 FEED_LENGTH = 50
 
 
@@ -137,25 +149,116 @@ def _revision_changes(scope: Scope, limit: int) -> list[Change]:
     return changes
 
 
-def _assessment_changes(scope: Scope, limit: int) -> list[Change]:
-    assessments = (
+def _commitment_columns(**columns) -> dict:
+    """The columns assessments and status changes are both read as, in one order, so one UNION reads both."""
+    names = ("kind", "entry_id", "when", "code", "title_en", "title_zh", "task_number", "status", "status_from")
+    names += ("text_en", "text_zh", "indicator_code", "indicator_name_en", "indicator_name_zh")
+    return {f"row_{name}": columns.get(name, Value("")) for name in names}
+
+
+def _assessment_rows(scope: Scope) -> QuerySet:
+    return (
         Assessment.objects.filter(scope.commitment_filter())
-        .select_related("commitment__task")
-        .order_by("-created_at", "-pk")
-        .distinct()[:limit]
-    )
-    return [
-        Change(
-            kind="assessment",
-            guid=f"assessment-{assessment.pk}",
-            when=assessment.created_at,
-            title=f"{assessment.commitment.code} {assessment.commitment.title_en}: {assessment.get_status_display()}",
-            description=assessment.note,
-            link=reverse("dashboard:detail", args=[assessment.commitment.task.number])
-            + f"#commitment-{assessment.commitment.code}",
+        .order_by()
+        .values(
+            **_commitment_columns(
+                kind=Value("assessment"),
+                entry_id=F("pk"),
+                when=F("created_at"),
+                code=F("commitment__code"),
+                title_en=F("commitment__title_en"),
+                title_zh=F("commitment__title_zh"),
+                task_number=F("commitment__task__number"),
+                status=F("status"),
+                text_en=F("note"),
+                text_zh=F("note"),
+            )
         )
-        for assessment in assessments
+    )
+
+
+def _status_rows(scope: Scope) -> QuerySet:
+    """Computed status changes, the commitments' baselines (no status before) left out."""
+    return (
+        CommitmentStatusChange.objects.filter(scope.commitment_filter())
+        .exclude(status_from="")
+        .order_by()
+        .values(
+            **_commitment_columns(
+                kind=Value("status"),
+                entry_id=F("pk"),
+                when=F("recorded_at"),
+                code=F("commitment__code"),
+                title_en=F("commitment__title_en"),
+                title_zh=F("commitment__title_zh"),
+                task_number=F("commitment__task__number"),
+                status=F("status_to"),
+                status_from=F("status_from"),
+                text_en=F("reason_en"),
+                text_zh=F("reason_zh"),
+                indicator_code=F("deciding_indicator__code"),
+                indicator_name_en=F("deciding_indicator__name_en"),
+                indicator_name_zh=F("deciding_indicator__name_zh"),
+            )
+        )
+    )
+
+
+def _commitment_changes(scope: Scope, limit: int) -> list[Change]:
+    """Analysts' assessments and computed status changes, what happened to commitments, read in one query."""
+    parts = [
+        rows(scope) for kind, rows in (("assessment", _assessment_rows), ("status", _status_rows)) if scope.wants(kind)
     ]
+    rows = parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0].distinct()
+    found = rows.order_by("-row_when", "-row_entry_id")[:limit]
+    rows = [{name.removeprefix("row_"): value for name, value in row.items()} for row in found]
+    return [_assessment_change(row) if row["kind"] == "assessment" else _status_change(row) for row in rows]
+
+
+def _commitment_link(row: dict) -> str:
+    return reverse("dashboard:detail", args=[row["task_number"]]) + f"#commitment-{row['code']}"
+
+
+def _assessment_change(row: dict) -> Change:
+    return Change(
+        kind="assessment",
+        guid=f"assessment-{row['entry_id']}",
+        when=row["when"],
+        title=f"{row['code']} {row['title_en']}: {ProgressStatus(row['status']).label}",
+        description=row["text_en"],
+        link=_commitment_link(row),
+    )
+
+
+def _localized(row: dict, name: str) -> str:
+    """The Chinese text for Chinese readers when there is one, else the English (as `bilingual.localized`)."""
+    chinese = (translation.get_language() or "").startswith("zh")
+    return (chinese and row[f"{name}_zh"]) or row[f"{name}_en"]
+
+
+def _status_change(row: dict) -> Change:
+    """A commitment's computed status moved: from what to what, and the indicator whose assessment moved it."""
+    title = _("Commitment %(code)s %(title)s: %(old)s → %(new)s") % {
+        "code": row["code"],
+        "title": _localized(row, "title"),
+        "old": ProgressStatus(row["status_from"]).label,
+        "new": ProgressStatus(row["status"]).label,
+    }
+    reason = _localized(row, "text")
+    if row["indicator_code"]:
+        reason = _("Decided by %(name)s (%(code)s): %(reason)s") % {
+            "name": _localized(row, "indicator_name"),
+            "code": row["indicator_code"],
+            "reason": reason,
+        }
+    return Change(
+        kind="status",
+        guid=f"status-{row['entry_id']}",
+        when=row["when"],
+        title=title,
+        description=reason,
+        link=_commitment_link(row),
+    )
 
 
 def _target_changes(scope: Scope, limit: int) -> list[Change]:
@@ -193,20 +296,23 @@ def _warning_changes(scope: Scope, limit: int) -> list[Change]:
     ][:limit]
 
 
+# Each reader and the kinds of change it reads.
+READERS = (
+    (("figures",), _run_changes),
+    (("figures",), _entered_changes),
+    (("revision",), _revision_changes),
+    (("assessment", "status"), _commitment_changes),
+    (("target",), _target_changes),
+    (("warning",), _warning_changes),
+)
+
+
 def changes_get(*, scope: Scope, limit: int = FEED_LENGTH) -> list[Change]:
     """The newest `limit` changes in the scope, newest first."""
-    readers = {
-        "figures": (_run_changes, _entered_changes),
-        "revision": (_revision_changes,),
-        "assessment": (_assessment_changes,),
-        "target": (_target_changes,),
-        "warning": (_warning_changes,),
-    }
     found = [
         change
-        for kind, kind_readers in readers.items()
-        if scope.wants(kind)
-        for reader in kind_readers
+        for kinds, reader in READERS
+        if any(scope.wants(kind) for kind in kinds)
         for change in reader(scope, limit)
     ]
     return sorted(found, key=lambda change: change.when, reverse=True)[:limit]

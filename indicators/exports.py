@@ -14,8 +14,12 @@ import json
 import zipfile
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.cache import cache
+
+from config.generations import site_generation
+from indicators.export_rows import BulkTable, ExportRow, bulk_tables
 from indicators.models import Indicator, Source
-from indicators.selectors import BulkTable, ExportRow
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = [
@@ -179,3 +183,13 @@ def bulk_zip(*, tables: list[BulkTable], sources: list[Source]) -> bytes:
         for table in tables:
             archive.writestr(f"{table.name}.csv", _table_csv(table))
     return buffer.getvalue()
+
+
+def bulk_download_get() -> bytes:
+    """The zip of everything published, built once per data and catalog version."""
+    key = f"bulk-zip:{site_generation()}"
+    body = cache.get(key)
+    if body is None:
+        body = bulk_zip(tables=bulk_tables(), sources=list(Source.objects.order_by("key")))
+        cache.set(key, body, settings.PAGE_CACHE_SECONDS)
+    return body

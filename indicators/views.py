@@ -14,7 +14,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
 from config.rendering import render_page
-from indicators import changes, documents, exports, progress, selectors
+from indicators import changes, documents, export_rows, exports, panels, progress, selectors, summaries
 from indicators.cache_keys import fragment_cache
 from indicators.forms import ChangesFilterForm, IndicatorListFilterForm, SeriesFilterForm
 
@@ -30,13 +30,13 @@ def _series_form(request, code: str) -> SeriesFilterForm:
 def indicator_list(request):
     """Every indicator, filtered by task, sector, source and freshness."""
     data = IndicatorListFilterForm(request.GET).valid_data()
-    filters = selectors.IndicatorFilters(
+    filters = panels.IndicatorFilters(
         task=data.get("task"),
         sector=data.get("sector", ""),
         source=data.get("source", ""),
         freshness=data.get("freshness", ""),
     )
-    page = selectors.indicator_list_get(filters=filters, language=get_language())
+    page = panels.indicator_list_get(filters=filters, language=get_language())
     return render_page(
         request,
         "indicators/indicator_list.html",
@@ -58,12 +58,12 @@ def indicator_detail(request, code: str):
     )
     context["indicator"] = SimpleLazyObject(lambda: selectors.indicator_get(code=code))
     context["page"] = SimpleLazyObject(
-        lambda: selectors.indicator_page_get(
+        lambda: panels.indicator_page_get(
             indicator=selectors.indicator_get_for_page(code=code), filters=filters, language=language
         )
     )
     context["early_warnings"] = SimpleLazyObject(
-        lambda: selectors.early_warnings_get(indicators=[context["page"].indicator])
+        lambda: summaries.early_warnings_get(indicators=[context["page"].indicator])
     )
     return render_page(request, "indicators/indicator_detail.html", context, partials={"chart-panel": "chart-panel"})
 
@@ -74,7 +74,7 @@ def indicator_detail(request, code: str):
 def indicator_embed(request, code: str):
     """The chart alone, in the state its URL names, for an <iframe> on any site: the one page that may be framed."""
     filters = selectors.ChartFilters.from_form(_series_form(request, code).valid_data())
-    page = selectors.indicator_page_get(
+    page = panels.indicator_page_get(
         indicator=selectors.indicator_get_for_page(code=code), filters=filters, language=get_language()
     )
     return render(request, "indicators/embed.html", {"page": page})
@@ -87,7 +87,7 @@ def _download(request, code: str, build, content_type: str, extension: str) -> H
         return JsonResponse({"errors": form.errors}, status=400)
     filters = selectors.ChartFilters.from_form(form.cleaned_data)
     indicator = selectors.indicator_get_for_download(code=code)
-    body = build(indicator=indicator, rows=selectors.indicator_export_rows(indicator=indicator, filters=filters))
+    body = build(indicator=indicator, rows=export_rows.indicator_export_rows(indicator=indicator, filters=filters))
     response = HttpResponse(body, content_type=f"{content_type}; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{indicator.code}.{extension}"'
     return response
@@ -106,7 +106,7 @@ def indicator_data_json(request, code: str):
 @require_safe
 def bulk_download(request):
     """Everything published in one zip: a CSV per table and a README of the columns and licences."""
-    response = HttpResponse(selectors.bulk_download_get(), content_type="application/zip")
+    response = HttpResponse(exports.bulk_download_get(), content_type="application/zip")
     response["Content-Disposition"] = 'attachment; filename="new-industrialization-tracker.zip"'
     return response
 

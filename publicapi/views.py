@@ -14,6 +14,7 @@ from indicators.cache_keys import page_key
 from indicators.forms import SeriesFilterForm
 from indicators.models import Indicator
 from indicators.selectors import ChartFilters, indicator_geography_codes
+from indicators.summaries import commitment_statuses, indicator_summaries_get
 from publicapi import selectors, serializers
 
 CORS_HEADERS = {
@@ -89,7 +90,7 @@ class CommitmentViewSet(PublicRead, ItemContext, viewsets.ReadOnlyModelViewSet):
         return selectors.commitment_list()
 
     def item_context(self, items: list) -> dict:
-        return {"statuses": selectors.commitment_statuses(commitments=items)}
+        return {"statuses": commitment_statuses(commitments=items)}
 
 
 class IndicatorViewSet(PublicRead, ItemContext, viewsets.ReadOnlyModelViewSet):
@@ -101,7 +102,7 @@ class IndicatorViewSet(PublicRead, ItemContext, viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = "[-a-zA-Z0-9_]+"
 
     def item_context(self, items: list) -> dict:
-        return {"summaries": selectors.indicator_summaries(indicators=items)}
+        return {"summaries": indicator_summaries_get(indicators=items)}
 
 
 class TargetViewSet(PublicRead, viewsets.ReadOnlyModelViewSet):

@@ -8,7 +8,7 @@ Run against a fresh embedded default, from the project root:
     DATABASE_URL=sqlite:////tmp/ev10.sqlite3 DEBUG=1 python scripts/evidence_coverage.py
 
 It reads only. The /method/ figures come from the page's own selector (indicators.selectors.coverage_get) and
-the "cannot be assessed yet" count from the home page's (tasks.selectors.task_list_with_progress), so the
+the "cannot be assessed yet" count from the home page's (dashboard.selectors.task_list_with_progress), so the
 numbers are the ones a reader sees.
 """
 
@@ -59,8 +59,8 @@ def indicators_with_peers(minimum: int = 3) -> list[str]:
 
 def not_assessable_commitments() -> list[tuple[str, str]]:
     """The home page's commitments whose roll-up status is "cannot be assessed yet", with their kind."""
+    from dashboard.selectors import task_list_with_progress
     from tasks.models import ProgressStatus
-    from tasks.selectors import task_list_with_progress
 
     rows = [row for task in task_list_with_progress(language="en") for row in task.commitments]
     return [

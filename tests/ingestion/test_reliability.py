@@ -226,7 +226,7 @@ def test_a_figure_the_source_withdraws_is_marked_kept_and_not_public(indicator):
     assert revision.reason == ObservationRevision.Reason.SOURCE_WITHDRAWAL
     from indicators import selectors
 
-    assert [p.value for p in selectors._home_series([indicator.pk])[indicator.pk]] == [float(CHN_2022)]
+    assert [p.value for p in selectors.home_series([indicator.pk])[indicator.pk]] == [float(CHN_2022)]
 
 
 def test_a_withdrawn_figure_published_again_is_current_again(indicator):
