@@ -1,6 +1,7 @@
 """Reading uploaded CSV and XLSX files into rows of text, and writing the templates analysts fill in.
 
-Everything a file can do wrong is refused here with a message that says what and where, before any
+The column contract (which columns a file may name and which it must) lives here, beside the reader that
+enforces it. Everything a file can do wrong is refused with a message that says what and where, before any
 row is looked at: size, row count, encoding, columns, macros, and XML that is unsafe to parse.
 """
 
@@ -17,7 +18,10 @@ from django.core.exceptions import ImproperlyConfigured
 from indicators.models import Indicator
 from indicators.periods import format_period
 from indicators.services.observation_writes import plausible_range_label
-from indicators.services.uploads import REQUIRED_COLUMNS, UPLOAD_COLUMNS
+
+# The column contract: what a file's first row may name, and what it must.
+UPLOAD_COLUMNS = ("geography", "period", "value", "citation", "note")
+REQUIRED_COLUMNS = ("geography", "period", "value", "citation")
 
 # openpyxl parses workbooks with defusedxml when it is installed (it is a dependency) unless
 # OPENPYXL_DEFUSEDXML=False; refuse to run with an unsafe parser rather than parse untrusted XML with it.

@@ -4,7 +4,6 @@ Every write is checked here on the server whatever the page shows: login first (
 to sign-in), then the model permission (others get 403), then per-object rules.
 """
 
-import datetime
 import functools
 
 from django.contrib import messages
@@ -12,7 +11,6 @@ from django.contrib.auth.decorators import login_required as django_login_requir
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -33,7 +31,7 @@ from entry.forms import (
     UploadForm,
 )
 from entry.models import PendingUpload
-from entry.uploads import UploadRefused, template_csv, template_xlsx, upload_read
+from entry.services import upload_workflow
 from indicators.models import Disagreement, Indicator, Observation, ObservationRevision
 from indicators.services.disagreements import disagreement_resolve
 from indicators.services.observations import (
@@ -43,11 +41,9 @@ from indicators.services.observations import (
     observation_record,
     observation_revert,
 )
-from indicators.services.uploads import UploadConflict, observations_upload_apply, observations_upload_preview
+from indicators.services.uploads import UploadConflict
 from tasks.models import Commitment, ProgressStatus
 from tasks.services.assessments import commitment_assess
-
-PENDING_UPLOAD_LIFETIME = datetime.timedelta(hours=1)
 
 
 def login_required(view):
@@ -88,33 +84,17 @@ def workspace(request):
 def indicator_entry(request, code: str):
     """Add a figure, or correct one in place (`?observation=<id>` fills the form with it)."""
     indicator = _indicator_for_entry(request, code)
+    saved = ""
     if request.method == "POST":
         form = ObservationForm(request.POST, indicator=indicator)
         if form.is_valid() and (result := _record(request, form)):
-            message = _("%(label)s: %(outcome)s.") % {
-                "label": observation_label(result.observation),
-                "outcome": {
-                    Outcome.CREATED: _("value added"),
-                    Outcome.CORRECTED: _("value corrected, the old value is in its history"),
-                    Outcome.UNCHANGED: _("same value and citation as stored, nothing changed"),
-                }[result.outcome],
-            }
-            if result.observation.review_state == Observation.ReviewState.PENDING:
-                message += " " + _("It waits for another analyst or an admin to approve it before the public sees it.")
+            saved = _saved_message(result)
             if not request.htmx:
-                messages.success(request, message)
+                messages.success(request, saved)
                 return redirect("entry:indicator", code=indicator.code)
-            form, saved = ObservationForm(indicator=indicator), message
-        else:
-            saved = ""
+            form = ObservationForm(indicator=indicator)
     else:
-        observation = None
-        if observation_id := CorrectionQueryForm(request.GET).observation_id():
-            observation = get_object_or_404(
-                Observation.objects.select_related("indicator"), pk=observation_id, indicator=indicator
-            )
-        form = ObservationForm.for_observation(observation) if observation else ObservationForm(indicator=indicator)
-        saved = ""
+        form = _entry_form(request, indicator)
     context = {
         "indicator": indicator,
         "form": form,
@@ -127,6 +107,30 @@ def indicator_entry(request, code: str):
         context,
         partials={"entry-form": "entry-result" if saved else "entry-form"},
     )
+
+
+def _entry_form(request, indicator: Indicator) -> ObservationForm:
+    """A blank form, or the correction form of the figure `?observation=<id>` names."""
+    if observation_id := CorrectionQueryForm(request.GET).observation_id():
+        observation = get_object_or_404(
+            Observation.objects.select_related("indicator"), pk=observation_id, indicator=indicator
+        )
+        return ObservationForm.for_observation(observation)
+    return ObservationForm(indicator=indicator)
+
+
+def _saved_message(result) -> str:
+    message = _("%(label)s: %(outcome)s.") % {
+        "label": observation_label(result.observation),
+        "outcome": {
+            Outcome.CREATED: _("value added"),
+            Outcome.CORRECTED: _("value corrected, the old value is in its history"),
+            Outcome.UNCHANGED: _("same value and citation as stored, nothing changed"),
+        }[result.outcome],
+    }
+    if result.observation.review_state == Observation.ReviewState.PENDING:
+        message += " " + _("It waits for another analyst or an admin to approve it before the public sees it.")
+    return message
 
 
 def _record(request, form: ObservationForm):
@@ -158,19 +162,9 @@ def _record(request, form: ObservationForm):
 @permission_required("indicators.add_observation", raise_exception=True)
 def indicator_template(request, code: str, fmt: str):
     """The upload template for one indicator, holding the figures stored now."""
-    indicator = _indicator_for_entry(request, code)
-    observations = (
-        Observation.objects.filter(indicator=indicator)
-        .select_related("geography")
-        .order_by("geography__position", "geography__code", "period")
-    )
-    if fmt == "csv":
-        body, content_type = template_csv(indicator, observations), "text/csv; charset=utf-8"
-    else:
-        body = template_xlsx(indicator, observations)
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{indicator.code}-values.{fmt}"'
+    template = upload_workflow.upload_template(indicator=_indicator_for_entry(request, code), fmt=fmt)
+    response = HttpResponse(template.body, content_type=template.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{template.filename}"'
     return response
 
 
@@ -180,39 +174,21 @@ def indicator_template(request, code: str, fmt: str):
 def indicator_upload(request, code: str):
     """Read and check a file; show every row's problems, or what would change. Nothing is written here."""
     indicator = _indicator_for_entry(request, code)
-    form, preview, pending, refused = UploadForm(), None, None, ""
+    form, check = UploadForm(), upload_workflow.UploadCheck()
     if request.method == "POST":
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
-            try:
-                rows = upload_read(form.cleaned_data["file"])
-            except UploadRefused as error:
-                refused = str(error)
-            else:
-                preview = observations_upload_preview(indicator=indicator, rows=rows)
-                pending = _keep_pending(request, indicator, form.cleaned_data["file"].name, preview)
+            uploaded_file = form.cleaned_data["file"]
+            check = upload_workflow.upload_check(indicator=indicator, user=request.user, uploaded_file=uploaded_file)
     context = {
         "indicator": indicator,
         "form": form,
-        "preview": preview,
-        "pending": pending,
-        "refused": refused,
+        "preview": check.preview,
+        "pending": check.pending,
+        "refused": check.refused,
         "confirm_form": UploadConfirmForm(),
     }
     return render(request, "entry/indicator_upload.html", context)
-
-
-def _keep_pending(request, indicator, filename, preview) -> PendingUpload | None:
-    PendingUpload.objects.filter(created_at__lt=timezone.now() - PENDING_UPLOAD_LIFETIME).delete()
-    if preview.problems or not preview.changes:
-        return None
-    return PendingUpload.objects.create(
-        user=request.user,
-        indicator=indicator,
-        filename=filename[:255],
-        changes=preview.changes,
-        out_of_range_count=preview.out_of_range_count,
-    )
 
 
 @require_POST
@@ -220,31 +196,20 @@ def _keep_pending(request, indicator, filename, preview) -> PendingUpload | None
 @permission_required(["indicators.add_observation", "indicators.change_observation"], raise_exception=True)
 def upload_confirm(request, token):
     """Write a previewed upload in one transaction, or nothing."""
-    pending = get_object_or_404(
-        PendingUpload.objects.select_related("indicator"),
-        token=token,
-        user=request.user,
-        created_at__gte=timezone.now() - PENDING_UPLOAD_LIFETIME,
-    )
+    try:
+        pending = upload_workflow.pending_upload_get(token=token, user=request.user)
+    except PendingUpload.DoesNotExist:
+        raise Http404 from None
     indicator = _indicator_for_entry(request, pending.indicator.code)
     form = UploadConfirmForm(request.POST)
     form.is_valid()
     try:
-        with transaction.atomic():
-            counts = observations_upload_apply(
-                indicator=indicator,
-                changes=pending.changes,
-                user=request.user,
-                confirm_out_of_range=form.cleaned_data.get("confirm_out_of_range", False),
-                confirm_scale=form.cleaned_data.get("confirm_scale", False),
-            )
-            pending.delete()
+        counts = upload_workflow.upload_confirm(pending=pending, user=request.user, **form.cleaned_data)
     except ValidationError as error:
         form.add_error(None, error)
         context = {"indicator": indicator, "pending": pending, "confirm_form": form, "form": UploadForm()}
         return render(request, "entry/indicator_upload.html", context)
     except UploadConflict as conflict:
-        pending.delete()
         context = {"indicator": indicator, "form": UploadForm(), "conflict": conflict}
         return render(request, "entry/indicator_upload.html", context, status=409)
     message = _("Upload written: %(created)s values added, %(corrected)s corrected.") % counts

@@ -1,6 +1,6 @@
 """Bulk upload of analyst figures: a preview that writes nothing, then one all-or-nothing write.
 
-The file reader (entry/uploads.py) turns a CSV or XLSX into rows of text; here those rows are checked
+The file reader (entry/readers.py) turns a CSV or XLSX into rows of text; here those rows are checked
 against the indicator and the stored figures, and a confirmed preview is written in one transaction.
 """
 
@@ -33,9 +33,7 @@ from indicators.services.observation_writes import (
     value_parse,
 )
 from indicators.services.observations import NOTE_MAX_LENGTH, citation_clean
-
-UPLOAD_COLUMNS = ("geography", "period", "value", "citation", "note")
-REQUIRED_COLUMNS = ("geography", "period", "value", "citation")
+from indicators.tasks import record_commitment_statuses
 
 
 class RowStatus:
@@ -346,6 +344,7 @@ def observations_upload_apply(
     observations_update(corrected)
     if (created or corrected) and public_changed:
         data_version_bump(indicator.pk)
+        record_commitment_statuses.delay_on_commit()
     return {
         "created": len(created),
         "corrected": len(corrected),

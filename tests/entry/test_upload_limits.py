@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from entry.uploads import MAX_SHARED_STRINGS_BYTES
+from entry.readers import MAX_SHARED_STRINGS_BYTES
 from indicators.models import Observation
 from indicators.periods import PeriodError, check_period_over
 from tests.entry.test_uploads import rewrite_zip, xlsx_bytes
@@ -99,7 +99,7 @@ def test_shared_strings_that_expand_past_the_bound_are_refused_before_the_workbo
     def never(*args, **kwargs):
         raise AssertionError("the workbook was opened")
 
-    monkeypatch.setattr("entry.uploads.openpyxl.load_workbook", never)
+    monkeypatch.setattr("entry.readers.openpyxl.load_workbook", never)
     strings = b"<si><t>" + b"x" * (MAX_SHARED_STRINGS_BYTES + 1) + b"</t></si>"
     shared = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' + strings + b"</sst>"
     content = workbook_with_sheet(sheet_xml("A1:D1", HEADER_ROW), **{"xl/sharedStrings.xml": shared})

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from entry.uploads import MAX_UPLOAD_ROWS, UploadRefused, template_csv, template_xlsx, upload_read
+from entry.readers import MAX_UPLOAD_ROWS, UploadRefused, template_csv, template_xlsx, upload_read
 from indicators.models import Indicator, Observation, ObservationRevision
 from indicators.services.uploads import UploadConflict, observations_upload_apply, observations_upload_preview
 
