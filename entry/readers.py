@@ -18,6 +18,7 @@ from django.core.exceptions import ImproperlyConfigured
 from indicators.models import Indicator
 from indicators.periods import format_period
 from indicators.services.observation_writes import plausible_range_label
+from indicators.spreadsheets import spreadsheet_safe, spreadsheet_unescape
 
 # The column contract: what a file's first row may name, and what it must.
 UPLOAD_COLUMNS = ("geography", "period", "value", "citation", "note")
@@ -41,8 +42,6 @@ MAX_SHEET_ROW = 2 * MAX_UPLOAD_ROWS
 MAX_SHARED_STRINGS_BYTES = 16 * 1024 * 1024
 MACRO_EXTENSIONS = (".xlsm", ".xltm", ".xlam", ".xlsb", ".xls")
 TEMPLATE_SHEET = "values"
-# Spreadsheet programs run cells that start with these; such text is written with a leading quote.
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 class UploadRefused(Exception):
@@ -68,22 +67,6 @@ def _header(cells: Iterable) -> list[str]:
     if missing:
         raise UploadRefused(f"Missing column(s): {', '.join(missing)}.")
     return names
-
-
-def _unescape(text: str) -> str:
-    """Undo the quote the templates put before formula-like text."""
-    if text.startswith("'") and text[1:2] and text[1] in _FORMULA_PREFIXES:
-        return text[1:]
-    return text
-
-
-def _escape(text: str) -> str:
-    if text.startswith(_FORMULA_PREFIXES):
-        try:
-            float(text)
-        except ValueError:
-            return "'" + text
-    return text
 
 
 def _rows(header: list[str], records: Iterable[list], first_row: int = 2) -> list[dict[str, str]]:
@@ -115,7 +98,7 @@ def _cell_text(cell) -> str:
         return cell.strftime("%Y-%m-%d")
     if isinstance(cell, float):
         return repr(cell) if not cell.is_integer() else str(int(cell))
-    return _unescape(str(cell).strip())
+    return spreadsheet_unescape(str(cell).strip())
 
 
 def _read_csv(data: bytes) -> list[dict[str, str]]:
@@ -229,8 +212,8 @@ def _template_rows(indicator: Indicator, observations) -> list[list[str]]:
             observation.geography.code,
             format_period(observation.period, indicator.frequency),
             f"{observation.value.normalize():f}",
-            _escape(observation.citation),
-            _escape(observation.note),
+            spreadsheet_safe(observation.citation),
+            spreadsheet_safe(observation.note),
         ]
         for observation in observations
     ]
@@ -266,7 +249,7 @@ def template_xlsx(indicator: Indicator, observations) -> bytes:
         ("publication", indicator.publication),
         ("citation", "an http(s) URL, or issuer, title and date of the document"),
     ):
-        about.append([_escape(str(text)) for text in line])
+        about.append([spreadsheet_safe(str(text)) for text in line])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -1,8 +1,9 @@
 """Downloads of an indicator's figures as CSV and JSON, and of everything published as one zip.
 
 The CSV is safe to open in a spreadsheet: a text cell that begins with =, +, -, @, tab or carriage
-return is prefixed with an apostrophe so it is read as text, not run as a formula. The value column is
-a number we format ourselves, so a negative figure stays a number.
+return is prefixed with an apostrophe so it is read as text, not run as a formula (indicators.spreadsheets, the
+rule the upload templates follow too). The value column is a number we format ourselves, so a negative figure
+stays a number.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from django.core.cache import cache
 from config.generations import site_generation
 from indicators.export_rows import BulkTable, ExportRow, bulk_tables
 from indicators.models import Indicator, Source
+from indicators.spreadsheets import spreadsheet_safe
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = [
     "indicator",
     "geography",
@@ -38,11 +39,6 @@ CSV_COLUMNS = [
     "citation",
     "note",
 ]
-
-
-def spreadsheet_safe(text: str) -> str:
-    """Text a spreadsheet shows as typed, never evaluates."""
-    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
 
 
 def _value_text(row: ExportRow) -> str:

@@ -13,7 +13,6 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -36,14 +35,12 @@ from indicators.services.observation_writes import (
     value_outside_plausible_range,
     value_parse,
 )
+from tasks.validators import http_url_check
 
 CITATION_MAX_LENGTH = 1000
 CITATION_MIN_LENGTH = 8
 NOTE_MAX_LENGTH = 2000
 
-_http_url = URLValidator(schemes=["http", "https"])
-# Characters RFC 3986 never allows unencoded; a link holding them is pasted markup, not an address.
-_UNSAFE_IN_URL = re.compile(r"[<>\"'`{}|\\^]")
 # A citation that starts like a link must be an http(s) link; anything else is a document reference.
 _LOOKS_LIKE_LINK = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|www\.|(?:javascript|data|vbscript|file|mailto):)", re.I)
 
@@ -86,12 +83,7 @@ def citation_clean(text: str) -> str:
     if len(cleaned) > CITATION_MAX_LENGTH:
         raise ValidationError(f"Keep the citation under {CITATION_MAX_LENGTH} characters.", code="too_long")
     if _LOOKS_LIKE_LINK.match(cleaned):
-        try:
-            _http_url(cleaned)
-        except ValidationError as error:
-            raise ValidationError("A link must be a complete http:// or https:// URL.", code="scheme") from error
-        if _UNSAFE_IN_URL.search(cleaned):
-            raise ValidationError("A link cannot contain < > \" ' ` { } | \\ or ^; encode them.", code="scheme")
+        http_url_check(cleaned)
         return cleaned
     if len(cleaned) < CITATION_MIN_LENGTH or not any(ch.isalpha() for ch in cleaned):
         raise ValidationError(

@@ -1,46 +1,13 @@
 """Analysts' assessments of commitments. Each is a new record: earlier judgements stay visible."""
 
 import datetime
-import re
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
 from tasks.models import Assessment, Commitment, ProgressStatus
-
-MAX_EVIDENCE_LINKS = 20
-_http_url = URLValidator(schemes=["http", "https"])
-# Characters RFC 3986 never allows unencoded; a link holding them is pasted markup, not an address.
-_UNSAFE_IN_URL = re.compile(r"[<>\"'`{}|\\^]")
-
-
-def evidence_links_clean(links: list[str]) -> list[str]:
-    """Each link a complete http(s) URL; blanks dropped, duplicates kept once, order kept."""
-    cleaned: list[str] = []
-    bad: list[str] = []
-    for link in links:
-        link = link.strip()
-        if not link:
-            continue
-        try:
-            _http_url(link)
-        except ValidationError:
-            bad.append(link)
-            continue
-        if _UNSAFE_IN_URL.search(link):
-            bad.append(link)
-            continue
-        if link not in cleaned:
-            cleaned.append(link)
-    if bad:
-        raise ValidationError(
-            "Links must be complete http:// or https:// URLs: %(links)s", params={"links": ", ".join(bad)}
-        )
-    if len(cleaned) > MAX_EVIDENCE_LINKS:
-        raise ValidationError(f"Give at most {MAX_EVIDENCE_LINKS} links.")
-    return cleaned
+from tasks.validators import evidence_links_clean
 
 
 @transaction.atomic

@@ -4,8 +4,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from indicators.services.observations import citation_clean
 from tasks.models import Assessment, ProgressStatus
 from tasks.services.assessments import commitment_assess
+from tasks.validators import evidence_links_clean
 from tests.factories import CommitmentFactory
 
 
@@ -57,3 +59,27 @@ def test_an_assessment_needs_a_note_a_known_status_and_a_date_not_in_the_future(
 
     assert set(error.value.message_dict) == {"note", "status", "assessed_on"}
     assert not Assessment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("link", "accepted"),
+    [
+        ("https://www.miit.gov.cn/zwgk/index.html", True),
+        ("http://example.org/a?b=c", True),
+        ("javascript:alert(1)", False),
+        ("ftp://example.org/file", False),
+        ('https://e.org/"><script>', False),
+        ("https://example.org/a b", False),
+    ],
+)
+def test_evidence_links_and_citations_accept_the_same_links(link, accepted):
+    """One URL rule (tasks.validators.http_url_check) for the assessments' evidence and the figures' citations."""
+    outcomes = []
+    for clean in (lambda: evidence_links_clean([link]), lambda: citation_clean(link)):
+        try:
+            clean()
+        except ValidationError:
+            outcomes.append(False)
+        else:
+            outcomes.append(True)
+    assert outcomes == [accepted, accepted]
