@@ -33,6 +33,13 @@ class ResilientRedisCache(RedisCache):
         except _UNREACHABLE:
             logger.warning("cache unreachable: set %s dropped", key)
 
+    def add(self, key, value, timeout=None, version=None):
+        try:
+            return super().add(key, value, timeout, version)
+        except _UNREACHABLE:
+            logger.warning("cache unreachable: add %s dropped", key)
+            return False
+
     def set_many(self, data, timeout=None, version=None):
         try:
             return super().set_many(data, timeout, version)

@@ -1,11 +1,13 @@
 """Whole-response cache for anonymous visitors of the public pages.
 
-A cache hit costs the data-version query and one cache read: no session, CSRF, authentication or template work.
+A cache hit costs one cache round trip (the site generation and the stored page, read together) and no database
+query: no session, CSRF, authentication or template work.
 That is safe because a public page holds nothing per visitor: no CSRF token (the language switch posts to a
-CSRF-exempt view, the sign-in link is a plain link) and no user content. The key names everything a page
-depends on: the site's data and catalog version, the day (freshness is judged against it), the language, the
-full path and the htmx headers that pick a fragment. Because the key determines the body, its hash is the
-ETag, so a browser revalidating with If-None-Match gets a 304 without the page being rendered.
+CSRF-exempt view, the sign-in link is a plain link) and no user content. The key names what a page depends on
+besides the data: the day (freshness is judged against it), the language, the full path and the htmx headers
+that pick a fragment; the stored entry names the site generation it was rendered under (config/generations.py)
+and is served only while that generation is current. The key and the generation determine the body, so their
+hash is the ETag, and a browser revalidating with If-None-Match gets a 304 without the page being rendered.
 
 Signed-in visitors (a session cookie) and anyone carrying a messages cookie take the normal path.
 """
@@ -23,7 +25,7 @@ from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
-from indicators.cache_keys import request_site_version, site_version
+from config.generations import SITE_GENERATION_KEY, request_generation, site_generation
 
 # The HTML pages: a section's list or one item of it (downloads such as data.csv are left out).
 PUBLIC_PAGES = re.compile(r"^/(?:(?:tasks|sectors|indicators|sources|method)/(?:[\w-]+/)?)?$")
@@ -56,10 +58,10 @@ def is_cacheable_request(request) -> bool:
     )
 
 
-def page_cache_key(request, version: str) -> str:
-    """The versions, day, language, full path and htmx headers, hashed to a fixed length."""
+def page_cache_key(request) -> str:
+    """The day, language, full path and htmx headers, hashed to a fixed length."""
     language = translation.get_language_from_request(request)
-    parts = [version, timezone.localdate().isoformat(), language, request.get_full_path()]
+    parts = [timezone.localdate().isoformat(), language, request.get_full_path()]
     parts += [request.headers.get(name, "") for name in KEYED_HEADERS]
     digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
     return f"page:{digest}"
@@ -103,26 +105,28 @@ class PublicPageCacheMiddleware:
     def __call__(self, request):
         if not is_cacheable_request(request):
             return self.get_response(request)
-        version = site_version()
-        token = request_site_version.set(version)
+        key = page_cache_key(request)
+        found = cache.get_many([SITE_GENERATION_KEY, key])
+        generation = found.get(SITE_GENERATION_KEY) or site_generation()
+        token = request_generation.set(generation)
         try:
-            return self._serve(request, page_cache_key(request, version))
+            return self._serve(request, key, generation, found.get(key))
         finally:
-            request_site_version.reset(token)
+            request_generation.reset(token)
 
-    def _serve(self, request, key: str):
-        etag = f'"{key.removeprefix("page:")}"'
-        entry = cache.get(key)
-        if entry is None:
+    def _serve(self, request, key: str, generation: str, entry: dict | None):
+        if entry is None or entry.get("generation") != generation:
             response = self.get_response(request)
             if not is_storable(response):
                 return response
             entry = {
+                "generation": generation,
                 "status": response.status_code,
                 "headers": list(response.items()),
                 "content": response.content,
                 "stored_at": int(time.time()),
             }
             cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+        etag = '"' + hashlib.sha256(f"{key}:{generation}".encode()).hexdigest()[:32] + '"'
         response = _with_validators(_from_entry(entry), etag, entry["stored_at"])
         return get_conditional_response(request, etag=etag, last_modified=entry["stored_at"], response=response)

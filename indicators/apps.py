@@ -18,6 +18,3 @@ class IndicatorsConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_ensure_schedules, sender=self, dispatch_uid="indicators.ensure_schedules")
-        from indicators.cache_keys import connect_signals
-
-        connect_signals()

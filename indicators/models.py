@@ -526,19 +526,6 @@ class Disagreement(models.Model):
         return f"{self.observation}: source {self.source_value} vs analyst {self.analyst_value}"
 
 
-class CatalogGeneration(models.Model):
-    """One row counting catalog edits (tasks, commitments, indicators, targets…) and assessments.
-
-    Every such save bumps it in the saver's transaction (see `indicators.cache_keys`); with the indicators'
-    data versions it keys the cached page fragments, so an edit in any process invalidates them.
-    """
-
-    value = models.PositiveBigIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"catalog generation {self.value}"
-
-
 class CommitmentStatusChange(models.Model):
     """A commitment's computed status, recorded each time published data moves it, with the indicator that decided it.
 

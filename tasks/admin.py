@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from config.generations import SiteGenerationAdminMixin
 from tasks.models import Assessment, Commitment, Sector, Task
 
 
@@ -12,7 +13,7 @@ class CommitmentInline(admin.TabularInline):
 
 
 @admin.register(Task)
-class TaskAdmin(SimpleHistoryAdmin):
+class TaskAdmin(SiteGenerationAdminMixin, SimpleHistoryAdmin):
     list_display = ("number", "title_en", "title_zh", "slug")
     search_fields = ("title_en", "title_zh", "summary_en", "article_text")
     prepopulated_fields = {"slug": ("title_en",)}
@@ -28,7 +29,7 @@ class AssessmentInline(admin.TabularInline):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(SimpleHistoryAdmin):
+class CommitmentAdmin(SiteGenerationAdminMixin, SimpleHistoryAdmin):
     list_display = ("code", "title_en", "task", "kind")
     list_filter = ("task", "kind", "sectors")
     search_fields = ("code", "title_en", "title_zh", "article_quote")
@@ -38,7 +39,7 @@ class CommitmentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(SimpleHistoryAdmin):
+class AssessmentAdmin(SiteGenerationAdminMixin, SimpleHistoryAdmin):
     list_display = ("commitment", "status", "assessed_on", "assessed_by")
     list_filter = ("status", "commitment__task")
     search_fields = ("commitment__code", "commitment__title_en", "note")
@@ -48,7 +49,7 @@ class AssessmentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Sector)
-class SectorAdmin(SimpleHistoryAdmin):
+class SectorAdmin(SiteGenerationAdminMixin, SimpleHistoryAdmin):
     list_display = ("name_en", "name_zh", "slug", "is_aggregate")
     list_filter = ("is_aggregate",)
     search_fields = ("name_en", "name_zh", "slug")

@@ -25,6 +25,7 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
+from config.generations import site_generation_bump
 from indicators.models import CommitmentIndicator, Geography, Indicator, PolicyClause, Source, Target
 from tasks.models import Commitment, Sector, Task
 
@@ -199,6 +200,8 @@ def catalog_load(*, directory: Path = CATALOG_DIR) -> LoadSummary:
         load.policy_clauses,
     ):
         step()
+    if load.summary.writes:
+        site_generation_bump()
     return load.summary
 
 

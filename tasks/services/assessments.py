@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from config.generations import site_generation_bump
 from tasks.models import Assessment, Commitment, ProgressStatus
 from tasks.validators import evidence_links_clean
 
@@ -44,4 +45,5 @@ def commitment_assess(
     )
     assessment.full_clean()
     assessment.save()
+    site_generation_bump()
     return assessment

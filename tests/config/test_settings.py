@@ -100,10 +100,10 @@ def test_a_postgres_url_selects_postgresql():
     assert values["NAME"] == "tracker"
 
 
-def test_unset_redis_url_runs_jobs_eagerly_with_a_local_memory_cache():
+def test_unset_redis_url_runs_jobs_eagerly_with_a_cache_every_local_process_shares():
     values = _settings(PROD)
     assert values["ALWAYS_EAGER"] is True
-    assert values["CACHE"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert values["CACHE"] == "django.core.cache.backends.filebased.FileBasedCache"
 
 
 def test_a_redis_url_is_the_broker_and_the_cache_with_late_acks():
