@@ -6,7 +6,6 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Q
-from django.shortcuts import get_object_or_404
 
 from indicators import periods, progress
 from indicators.models import CommitmentIndicator, Indicator
@@ -188,7 +187,8 @@ def _touches_sector(slug: str) -> Q:
 
 
 def task_get(*, number: int) -> Task:
-    return get_object_or_404(Task, number=number)
+    """The task a page's title names; DoesNotExist if there is no such task."""
+    return Task.objects.get(number=number)
 
 
 def task_get_for_page(*, policy_task: Task, sector_slug: str, language: str) -> TaskPage:
@@ -302,7 +302,8 @@ class SectorPage:
 
 
 def sector_get(*, slug: str) -> Sector:
-    return get_object_or_404(Sector, slug=slug)
+    """The sector a page's title names; DoesNotExist if there is no such sector."""
+    return Sector.objects.get(slug=slug)
 
 
 def sector_get_for_page(*, sector: Sector, language: str) -> SectorPage:

@@ -1,7 +1,8 @@
 """The policy pages: the seven tasks, one task, the sectors. Thin: parse, select, render.
 
 The cached pages select lazily: on a cache hit their templates read neither `page` nor the object the
-title names, so only the version query runs; an unknown object raises 404 when its title is rendered.
+title names, so only the version query runs. Their selectors raise DoesNotExist for an unknown task or
+sector, which `lazy_or_404` turns into a 404 when the title is rendered.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
+from config.lookups import lazy_or_404
 from config.rendering import render_page
 from dashboard import selectors
 from dashboard.forms import TaskDetailQueryForm
@@ -32,7 +34,7 @@ def task_detail(request, number: int):
     language = get_language()
     sector_slug = TaskDetailQueryForm(request.GET).sector_slug()
     context = fragment_cache(language, "task", number, sector_slug)
-    policy_task = SimpleLazyObject(lambda: selectors.task_get(number=number))
+    policy_task = lazy_or_404(lambda: selectors.task_get(number=number))
     context["policy_task"] = policy_task
     context["page"] = SimpleLazyObject(
         lambda: selectors.task_get_for_page(policy_task=policy_task, sector_slug=sector_slug, language=language)
@@ -55,7 +57,7 @@ def sector_detail(request, slug: str):
     """One sector across all seven tasks."""
     language = get_language()
     context = fragment_cache(language, "sector", slug)
-    sector = SimpleLazyObject(lambda: selectors.sector_get(slug=slug))
+    sector = lazy_or_404(lambda: selectors.sector_get(slug=slug))
     context["sector"] = sector
     context["page"] = SimpleLazyObject(lambda: selectors.sector_get_for_page(sector=sector, language=language))
     return render_page(request, "dashboard/sector_detail.html", context)

@@ -201,6 +201,14 @@ class ChartPanel:
         return any(row.revised for row in self.rows)
 
 
+@dataclass(frozen=True)
+class RevisionRow:
+    """A replaced value the indicator page lists, its period written for the indicator's frequency."""
+
+    revision: ObservationRevision
+    period_label: str
+
+
 @dataclass
 class IndicatorPage:
     indicator: Indicator
@@ -208,7 +216,7 @@ class IndicatorPage:
     geographies: list[Geography]
     targets: list[Target]
     links: list[CommitmentIndicator]
-    revisions: list[ObservationRevision]
+    revisions: list[RevisionRow]
     last_updated: datetime.datetime | None
     panel: ChartPanel
     filters: ChartFilters
@@ -417,15 +425,14 @@ def indicator_page_get(*, indicator: Indicator, filters: ChartFilters, language:
             language=language,
         )
         cache.set(key, panel, settings.PAGE_CACHE_SECONDS)
-    revisions = list(
-        ObservationRevision.objects.filter(
+    revisions = [
+        RevisionRow(revision, periods.format_period(revision.observation.period, indicator.frequency))
+        for revision in ObservationRevision.objects.filter(
             observation__in=Observation.objects.public(), observation__indicator=indicator
         )
         .select_related("observation__geography")
         .order_by("-replaced_at", "-id")[:20]
-    )
-    for revision in revisions:
-        revision.period_label = periods.format_period(revision.observation.period, indicator.frequency)
+    ]
     facts = (
         Observation.objects.public()
         .filter(indicator=indicator)

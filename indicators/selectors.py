@@ -12,7 +12,6 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
-from django.shortcuts import get_object_or_404
 
 from indicators import progress, provenance
 from indicators.models import CommitmentIndicator, Geography, Indicator, Observation, Source, Target
@@ -79,24 +78,26 @@ def indicator_geography_codes(*, code: str) -> list[str]:
 
 
 def indicator_get(*, code: str) -> Indicator:
-    """Just what a page's title names, for the cached page that may need nothing else."""
-    return get_object_or_404(Indicator.objects.only("pk", "code", "name_en", "name_zh"), code=code)
+    """Just what a page's title names, for the cached page that may need nothing else; DoesNotExist if unknown."""
+    return Indicator.objects.only("pk", "code", "name_en", "name_zh").get(code=code)
 
 
 def indicator_get_for_page(*, code: str) -> Indicator:
-    """The indicator with what its page shows beside the chart, in four queries."""
-    return get_object_or_404(
-        Indicator.objects.select_related("source").prefetch_related(
+    """The indicator with what its page shows beside the chart, in four queries; DoesNotExist if unknown."""
+    return (
+        Indicator.objects.select_related("source")
+        .prefetch_related(
             "geographies",
             Prefetch("targets", queryset=Target.objects.select_related("geography")),
             Prefetch("commitment_links", queryset=CommitmentIndicator.objects.select_related("commitment__task")),
-        ),
-        code=code,
+        )
+        .get(code=code)
     )
 
 
 def indicator_get_for_download(*, code: str) -> Indicator:
-    return get_object_or_404(Indicator.objects.select_related("source"), code=code)
+    """The indicator and the source its downloads name; DoesNotExist if unknown."""
+    return Indicator.objects.select_related("source").get(code=code)
 
 
 def commitments_with_indicator_links() -> QuerySet[Commitment]:

@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
+from config.lookups import found_or_404, lazy_or_404
 from config.rendering import render_page
 from indicators import changes, documents, export_rows, exports, panels, progress, selectors, summaries
 from indicators.cache_keys import fragment_cache
@@ -49,15 +50,16 @@ def indicator_list(request):
 def indicator_detail(request, code: str):
     """One indicator: its chart or table, geographies, period range, definition, source and downloads.
 
-    Selected lazily: on a cache hit the template reads neither `page` nor the title's `indicator`.
+    Selected lazily: on a cache hit the template reads neither `page` nor the title's `indicator`; an unknown
+    code is a 404 when the first of them is read.
     """
     language = get_language()
     filters = selectors.ChartFilters.from_form(_series_form(request, code).valid_data())
     context = fragment_cache(
         language, "indicator", code, *filters.geographies, filters.start, filters.end, filters.view
     )
-    context["indicator"] = SimpleLazyObject(lambda: selectors.indicator_get(code=code))
-    context["page"] = SimpleLazyObject(
+    context["indicator"] = lazy_or_404(lambda: selectors.indicator_get(code=code))
+    context["page"] = lazy_or_404(
         lambda: panels.indicator_page_get(
             indicator=selectors.indicator_get_for_page(code=code), filters=filters, language=language
         )
@@ -74,9 +76,8 @@ def indicator_detail(request, code: str):
 def indicator_embed(request, code: str):
     """The chart alone, in the state its URL names, for an <iframe> on any site: the one page that may be framed."""
     filters = selectors.ChartFilters.from_form(_series_form(request, code).valid_data())
-    page = panels.indicator_page_get(
-        indicator=selectors.indicator_get_for_page(code=code), filters=filters, language=get_language()
-    )
+    indicator = found_or_404(lambda: selectors.indicator_get_for_page(code=code))
+    page = panels.indicator_page_get(indicator=indicator, filters=filters, language=get_language())
     return render(request, "indicators/embed.html", {"page": page})
 
 
@@ -86,7 +87,7 @@ def _download(request, code: str, build, content_type: str, extension: str) -> H
     if not form.is_valid():
         return JsonResponse({"errors": form.errors}, status=400)
     filters = selectors.ChartFilters.from_form(form.cleaned_data)
-    indicator = selectors.indicator_get_for_download(code=code)
+    indicator = found_or_404(lambda: selectors.indicator_get_for_download(code=code))
     body = build(indicator=indicator, rows=export_rows.indicator_export_rows(indicator=indicator, filters=filters))
     response = HttpResponse(body, content_type=f"{content_type}; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{indicator.code}.{extension}"'
