@@ -41,6 +41,7 @@ def refresh_indicator(self, indicator_id: int, trigger: str = "schedule") -> str
         # A defect, not a fault of the source: the run records it; retrying would repeat it.
         logger.exception("refresh of indicator %s failed unexpectedly", indicator_id)
         return "failed"
+    record_commitment_statuses.delay_on_commit()
     return run.outcome
 
 
@@ -62,3 +63,11 @@ def refresh_source(source_key: str, trigger: str = "schedule") -> int:
         for indicator_id in indicator_ids:
             refresh_indicator.delay_on_commit(indicator_id, trigger)
     return len(indicator_ids)
+
+
+@shared_task(name="indicators.record_commitment_statuses", **RetryPolicy.from_settings().task_options())
+def record_commitment_statuses() -> int:
+    """Record the commitments whose computed status moved; enqueued after every change to published data."""
+    from indicators.services.commitment_statuses import commitment_status_changes_record
+
+    return len(commitment_status_changes_record())

@@ -35,6 +35,7 @@ from indicators.services.observation_writes import (
     value_outside_plausible_range,
     value_parse,
 )
+from indicators.tasks import record_commitment_statuses
 from tasks.validators import http_url_check
 
 CITATION_MAX_LENGTH = 1000
@@ -190,6 +191,7 @@ def observation_record(
     observations_update([current])
     if was_public or observation_is_public(current):
         data_version_bump(indicator.pk)
+        record_commitment_statuses.delay_on_commit()
     return RecordResult(current, Outcome.CORRECTED)
 
 
@@ -215,6 +217,7 @@ def _observation_create(indicator, geography, period, figure: Figure, user) -> O
         ) from None
     if observation_is_public(observation):
         data_version_bump(indicator.pk)
+        record_commitment_statuses.delay_on_commit()
     return observation
 
 
@@ -241,6 +244,7 @@ def observation_revert(*, revision: ObservationRevision, user, expected_version:
     revisions_insert([figure_apply(current, figure, reason=reason, now=timezone.now(), user=user)])
     observations_update([current])
     data_version_bump(current.indicator_id)
+    record_commitment_statuses.delay_on_commit()
     return current
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from indicators.models import Indicator, Observation
 from indicators.services.observation_writes import data_version_bump
+from indicators.tasks import record_commitment_statuses
 
 REASON_MAX_LENGTH = 2000
 State = Observation.ReviewState
@@ -55,6 +56,7 @@ def _decide(pending: list[Observation], *, user, state: str, reason: str = "") -
     if state == State.PUBLISHED:
         indicator_ids = {observation.indicator_id for observation in pending}
         Indicator.objects.filter(pk__in=indicator_ids).update(data_version=F("data_version") + 1)
+        record_commitment_statuses.delay_on_commit()
     return len(pending)
 
 
@@ -125,6 +127,7 @@ def withdrawal_approve(*, observation_id: int, user) -> Observation:
     observation.withdrawn_at = timezone.now()
     observation.save()
     data_version_bump(observation.indicator_id)
+    record_commitment_statuses.delay_on_commit()
     return observation
 
 
@@ -141,4 +144,5 @@ def withdrawal_restore(*, observation_id: int, user) -> Observation:
     observation.restored_at = timezone.now()
     observation.save()
     data_version_bump(observation.indicator_id)
+    record_commitment_statuses.delay_on_commit()
     return observation

@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from catalog.services.loader import CatalogError, catalog_load
+from indicators.tasks import record_commitment_statuses
 
 
 class Command(BaseCommand):
@@ -16,6 +17,7 @@ class Command(BaseCommand):
             summary = catalog_load()
         except CatalogError as exc:
             raise CommandError(f"The catalog was not loaded, nothing was written: {exc}") from exc
+        record_commitment_statuses.delay_on_commit()  # targets and indicator links move statuses
         for model_name, counts in summary.counts.items():
             self.stdout.write(
                 f"{model_name:<20} created {counts['created']:>3}  updated {counts['updated']:>3}  "

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from indicators.ingestion.errors import PermanentFetchError
 from indicators.ingestion.snapshot import DEFAULT_PATH, load_snapshot
+from indicators.tasks import record_commitment_statuses
 
 
 class Command(BaseCommand):
@@ -24,6 +25,7 @@ class Command(BaseCommand):
             loads = load_snapshot(path)
         except PermanentFetchError as exc:
             raise CommandError(str(exc)) from exc
+        record_commitment_statuses.delay_on_commit()
         failed = [load for load in loads if load.error]
         for load in loads:
             if load.error:

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from indicators.ingestion import service
 from indicators.models import Indicator
 from indicators.periods import format_period
+from indicators.tasks import record_commitment_statuses
 
 
 class Command(BaseCommand):
@@ -42,6 +43,7 @@ class Command(BaseCommand):
             self._show_revisions(run, item)
             for skipped in run.skipped_reasons:
                 self.stdout.write(f"  skipped {skipped['count']}: {skipped['reason']} (e.g. {skipped['examples'][0]})")
+        record_commitment_statuses.delay_on_commit()
         if failed:
             raise CommandError(f"{len(failed)} of {len(indicators)} indicators failed: {', '.join(failed)}")
         self.stdout.write(self.style.SUCCESS(f"{len(indicators)} indicators refreshed."))
