@@ -6,6 +6,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from indicators.models import (
     CommitmentIndicator,
+    CommitmentStatusChange,
     Disagreement,
     Geography,
     Indicator,
@@ -166,3 +167,22 @@ class DisagreementAdmin(admin.ModelAdmin):
     )
     list_filter = ("resolution",)
     list_select_related = ("observation__indicator", "observation__geography")
+
+@admin.register(CommitmentStatusChange)
+class CommitmentStatusChangeAdmin(admin.ModelAdmin):
+    """Read only: the rows are the record the status job keeps; editing one would rewrite the feed's history."""
+
+    list_display = ("recorded_at", "commitment", "status_from", "status_to", "deciding_indicator")
+    list_filter = ("status_to", "commitment__task")
+    search_fields = ("commitment__code", "deciding_indicator__code")
+    list_select_related = ("commitment", "deciding_indicator")
+    readonly_fields = [f.name for f in CommitmentStatusChange._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -17,7 +17,7 @@ GUID_PREFIX = "tag:new-industrialization-tracker,2026:"
 
 
 class ChangesFeed(Feed):
-    """New figures, revisions (old → new), assessments, targets and early warnings, newest first."""
+    """New figures, revisions (old → new), assessments, status changes, targets and early warnings, newest first."""
 
     feed_type = Atom1Feed
 
@@ -36,7 +36,7 @@ class ChangesFeed(Feed):
         return "New Industrialization Tracker: what changed"
 
     def subtitle(self, scope: changes.Scope) -> str:
-        return "New figures, revisions, assessments, targets and early warnings, newest first."
+        return "New figures, revisions, assessments, status changes, targets and early warnings, newest first."
 
     description = subtitle
 

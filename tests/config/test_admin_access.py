@@ -21,8 +21,14 @@ def superuser():
 def test_admin_pages_load_for_an_admin(client, superuser, path):
     client.force_login(superuser)
     response = client.get(path)
-    # Runs are recorded by jobs, and values are entered in the analyst workspace (which keeps their history).
-    expected = 403 if path in {"/admin/indicators/ingestrun/add/", "/admin/indicators/observation/add/"} else 200
+    # Runs and commitments' status changes are recorded by jobs, and values are entered in the analyst workspace
+    # (which keeps their history).
+    refused = {
+        "/admin/indicators/ingestrun/add/",
+        "/admin/indicators/observation/add/",
+        "/admin/indicators/commitmentstatuschange/add/",
+    }
+    expected = 403 if path in refused else 200
     assert response.status_code == expected, path
 
 

@@ -1,13 +1,17 @@
 """What changed: the Atom and RSS feeds and the /changes/ page, for the site, a task and an indicator."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
 from defusedxml import ElementTree as ET
 
 from indicators.ingestion import service
+from indicators.services.commitment_statuses import commitment_status_changes_record
+from indicators.services.observations import observation_record
+from indicators.services.review import observation_approve
 from tests.dashboard.conftest import build_dataset
-from tests.factories import AssessmentFactory, TargetFactory
+from tests.factories import AssessmentFactory, TargetFactory, UserFactory
 from tests.ingestion.conftest import china, replay, usa, worldbank_rd  # noqa: F401 - fixtures
 from tests.ingestion.replay import Reply
 from tests.ingestion.test_worldbank import SERIES, built, serve
@@ -120,3 +124,96 @@ def test_the_home_page_links_the_changes_and_their_feed(client, dataset):
 def test_a_revision_reads_old_then_new(client, dataset):
     titles = [entry["title"] for entry in _atom_entries(client, "/feeds/changes/") if entry["kind"] == "revision"]
     assert "Indicator ind-1-1, China 2022: 1 → 30" in titles
+
+
+def _regressing(dataset, *indicators) -> None:
+    """A 2024 figure far below the trend for each indicator's China series, entered and approved by two analysts."""
+    analyst, reviewer = UserFactory(username="first-analyst"), UserFactory(username="second-analyst")
+    for indicator in indicators:
+        figure = observation_record(
+            indicator=indicator,
+            geography=indicator.geographies.get(code="CHN"),
+            period=datetime.date(2024, 1, 1),
+            value=Decimal("20"),
+            citation="https://example.org/yearbook-2025",
+            user=analyst,
+        ).observation
+        observation_approve(observation_id=figure.pk, user=reviewer)
+
+
+def _status_entries(client, url: str) -> list[dict]:
+    response = client.get(url)
+    entries = ET.fromstring(response.content).findall(f"{ATOM}entry")
+    return [
+        {
+            "title": entry.findtext(f"{ATOM}title"),
+            "summary": entry.findtext(f"{ATOM}summary"),
+            "link": entry.find(f"{ATOM}link").get("href"),
+        }
+        for entry in entries
+        if entry.find(f"{ATOM}category").get("term") == "status"
+    ]
+
+
+def test_an_approved_figure_that_moves_a_status_is_one_atom_entry_naming_why(
+    client, dataset, django_capture_on_commit_callbacks
+):
+    commitment_status_changes_record()
+    assert _status_entries(client, "/feeds/changes/") == []  # the baseline is not a change
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _regressing(dataset, dataset.indicators[0])
+
+    (entry,) = _status_entries(client, "/feeds/changes/")
+    commitment = dataset.commitments[0]
+    assert entry["title"] == f"Commitment 1.1 {commitment.title_en}: On track → Regressing"
+    assert entry["summary"].startswith(
+        "Decided by Indicator ind-1-1 (ind-1-1): Since 2015 the figure moved -1.54% a year (compound)"
+    )
+    assert entry["link"].endswith("/tasks/1/#commitment-1.1")
+
+
+def test_the_feed_of_a_task_or_an_indicator_lists_only_its_commitments_status_changes(client, dataset):
+    commitment_status_changes_record()
+    _regressing(dataset, dataset.indicators[0], dataset.indicators[4])  # ind-1-1 (commitment 1.1), ind-3-1 (3.1)
+    commitment_status_changes_record()
+
+    assert len(_status_entries(client, "/feeds/changes/")) == 2
+    assert [entry["title"][:15] for entry in _status_entries(client, "/feeds/changes/tasks/3/")] == ["Commitment 3.1 "]
+    assert [entry["title"][:15] for entry in _status_entries(client, "/feeds/changes/indicators/ind-1-1/")] == [
+        "Commitment 1.1 "
+    ]
+    assert _status_entries(client, "/feeds/changes/tasks/2/") == []
+
+
+def test_the_changes_page_filters_status_changes_and_reads_them_in_chinese(client, dataset):
+    commitment_status_changes_record()
+    _regressing(dataset, dataset.indicators[0])
+    commitment_status_changes_record()
+
+    html = client.get("/changes/?kind=status").content.decode()
+    assert html.count('class="change change-status"') == 1
+    assert "change-assessment" not in html
+    assert '<option value="status" selected>Status changes</option>' in html
+
+    client.cookies["django_language"] = "zh-hans"
+    html = client.get("/changes/?kind=status").content.decode()
+    assert f"承诺 1.1 {dataset.commitments[0].title_zh}：进展顺利 → 倒退" in html
+    assert "自2015年以来" in html
+
+
+@pytest.mark.parametrize("scale", [1, 2])
+def test_the_changes_page_reads_status_changes_with_the_assessments_in_one_query(
+    client, db, django_assert_num_queries, scale
+):
+    data = build_dataset(scale=scale)
+    commitment_status_changes_record()
+    _regressing(data, *data.indicators)
+    assert len(commitment_status_changes_record()) == 14 * scale
+    AssessmentFactory(commitment=data.commitments[-1], note="Read after the status changes.")
+    # As without status changes: they share the assessments' query (a UNION), so the page still runs six.
+    with django_assert_num_queries(6):
+        html = client.get("/changes/").content.decode()
+    assert "change-status" in html and "change-assessment" in html
+    with django_assert_num_queries(1):
+        client.get("/changes/?kind=status")
