@@ -110,7 +110,9 @@ def _indicators_of(commitments: list[Commitment], extra: list[Indicator] = ()) -
 
 
 @dataclass(frozen=True)
-class Freshness:
+class FreshnessCount:
+    """How many of a task's indicators are up to date, and the latest period any of them has a figure for."""
+
     current: int
     total: int
     latest_label: str
@@ -122,16 +124,16 @@ class TaskRow:
     commitments: list[CommitmentRow]
     rollup: list[StatusCount]
     headline: IndicatorCard | None
-    freshness: Freshness
+    freshness: FreshnessCount
     assessed_rollup: list[StatusCount]
     disagreements: int
 
 
-def _freshness(cards: list[IndicatorCard]) -> Freshness:
+def _freshness_count(cards: list[IndicatorCard]) -> FreshnessCount:
     with_data = [card for card in cards if card.summary.latest_period]
     latest = max(with_data, key=lambda card: card.summary.latest_period, default=None)
-    return Freshness(
-        current=sum(1 for card in cards if card.summary.freshness == "current"),
+    return FreshnessCount(
+        current=sum(1 for card in cards if card.summary.freshness == periods.Freshness.CURRENT),
         total=len(cards),
         latest_label=periods.format_period(latest.summary.latest_period, latest.indicator.frequency) if latest else "",
     )
@@ -163,7 +165,7 @@ def task_list_with_progress(*, language: str) -> list[TaskRow]:
                 policy_task=policy_task,
                 commitments=rows,
                 headline=cards[headline.pk] if headline else None,
-                freshness=_freshness(task_cards),
+                freshness=_freshness_count(task_cards),
                 **_both_tracks(rows),
             )
         )

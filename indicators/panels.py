@@ -131,7 +131,6 @@ class IndicatorListPage:
     tasks: list[Task]
     sectors: list[Sector]
     sources: list[Source]
-    freshness_choices: list[str] = field(default_factory=lambda: [value.value for value in periods.Freshness])
 
 
 def indicator_list_get(*, filters: IndicatorFilters, language: str) -> IndicatorListPage:
