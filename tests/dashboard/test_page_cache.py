@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib import admin
+from django.db.models import F
 from django.test import RequestFactory
 from django.utils import timezone
 
@@ -107,8 +108,10 @@ def test_a_refresh_in_another_process_invalidates_the_home_page(client, dataset,
         environment |= {"CACHE_DIR": str(tmp_path), "REDIS_URL": ""}
     client.get("/")
     indicator = Indicator.objects.get(code="ind-1-1")
+    # What the other process's write core does: the figures and their indicator's data version in the database,
+    # then the site generation in the shared cache.
     Observation.objects.filter(indicator=indicator, geography__code="CHN", period=Y2023).update(value=Decimal("987654"))
-    # What the other process's write core does after writing the figures: bump the site generation.
+    Indicator.objects.filter(pk=indicator.pk).update(data_version=F("data_version") + 1)
     bump = "import django; django.setup(); from config.generations import site_generation_bump; site_generation_bump()"
     subprocess.run([sys.executable, "-c", bump], cwd=ROOT, env=environment, check=True, timeout=60)
     assert "987654" in client.get("/").content.decode()
