@@ -32,7 +32,7 @@ from indicators.services.observation_writes import (
     observations_insert,
     observations_update,
     revisions_insert,
-    value_from_source,
+    source_value_reader,
     value_outside_plausible_range,
 )
 
@@ -123,6 +123,8 @@ class _Batch:
         self.result = WriteResult()
         self.unit = normalise_unit(indicator.unit)
         self.checked_periods: set = set()  # a series has few distinct periods; each is checked once
+        self.value_of = source_value_reader()
+        self.has_range = indicator.plausible_min is not None or indicator.plausible_max is not None
         self.nulls: dict[tuple[int, object], SkippedRecord] = {}  # the chunk's keys the source now gives as null
         self.geographies: dict[str, int] = {}
         self.geography_codes: dict[int, str] = {}
@@ -142,7 +144,8 @@ class _Batch:
                 continue
             if not isinstance(record, ObservationRecord):
                 raise PermanentFetchError(f"the connector produced {type(record).__name__}, not a record")
-            self._check_period(record)
+            if record.period not in self.checked_periods:
+                self._check_period(record)
             if record.unit is not None and normalise_unit(record.unit) != self.unit:
                 raise PermanentFetchError(
                     f"unit changed: the source states {record.unit!r} for {self._label(record)}, but indicator "
@@ -154,7 +157,7 @@ class _Batch:
             if geography_id is None:
                 self.result.skip(f"geography {record.geography_code} is not in the catalogue", self._label(record))
                 continue
-            if value_outside_plausible_range(indicator, figure.value):
+            if self.has_range and value_outside_plausible_range(indicator, figure.value):
                 self.result.skip(
                     "outside the indicator's plausible range; held for review",
                     f"{self._label(record)} = {figure.value}",
@@ -167,9 +170,7 @@ class _Batch:
         return valid
 
     def _check_period(self, record: ObservationRecord) -> None:
-        """The period starts a period of the indicator's frequency; a series has few periods, each checked once."""
-        if record.period in self.checked_periods:
-            return
+        """The period starts a period of the indicator's frequency (each distinct period is checked once)."""
         try:
             check_period_start(record.period, self.indicator.frequency)
         except (PeriodError, AttributeError, TypeError) as exc:
@@ -181,7 +182,7 @@ class _Batch:
 
     def _figure(self, record: ObservationRecord) -> Figure:
         try:
-            value = value_from_source(record.value)
+            value = self.value_of(record.value)
         except ValueRefused as exc:
             raise PermanentFetchError(f"{self._label(record)}: value {record.value!r} {exc}") from None
         if not record.citation:

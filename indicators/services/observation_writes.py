@@ -8,6 +8,7 @@ that write rows (COPY on PostgreSQL for new rows, one prepared UPDATE for change
 
 import datetime
 import re
+from collections.abc import Callable
 from decimal import Context, Decimal, InvalidOperation
 from typing import NamedTuple
 
@@ -122,16 +123,16 @@ def value_number(raw: object) -> Decimal:
     return number
 
 
-def value_from_source(raw: object) -> Decimal:
-    """A published figure rounded to what the column holds; ValueRefused says why it cannot be stored.
+def source_value_reader() -> Callable[[object], Decimal]:
+    """The function that rounds a published figure to what the column holds (ValueRefused says why it cannot).
 
-    On SQLite the figure is first rounded to 15 significant digits, as SQLite will hold it: compared unrounded,
-    every re-run would "revise" a figure such as 17734062645371.396 (stored as ...371.4).
+    Built once per batch for the connection's database: on SQLite the figure is first rounded to 15
+    significant digits, as SQLite will hold it; compared unrounded, every re-run would "revise" a figure
+    such as 17734062645371.396 (stored as ...371.4).
     """
-    number = value_number(raw)
     if connection.vendor == "sqlite":
-        number = _SQLITE_DIGITS.plus(number)
-    return number.quantize(_STORED_STEP)
+        return lambda raw: _SQLITE_DIGITS.plus(value_number(raw)).quantize(_STORED_STEP)
+    return lambda raw: value_number(raw).quantize(_STORED_STEP)
 
 
 def _number_text(text: str) -> str:

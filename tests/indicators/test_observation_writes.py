@@ -16,7 +16,7 @@ from indicators.services.observation_writes import (
     ValueRefused,
     figure_apply,
     figure_unchanged,
-    value_from_source,
+    source_value_reader,
     value_parse,
 )
 from indicators.services.observations import Outcome, observation_record, observation_revert
@@ -102,13 +102,14 @@ def test_a_figure_applied_keeps_what_it_replaces_in_its_revision():
 )
 def test_a_value_the_column_cannot_hold_is_refused_with_its_reason(raw, reason):
     with pytest.raises(ValueRefused, match=reason):
-        value_from_source(raw)
+        source_value_reader()(raw)
     with pytest.raises(ValidationError):
         value_parse(raw if not isinstance(raw, bool) else "true")
 
 
 @pytest.mark.django_db
 def test_a_source_figure_is_rounded_to_the_column_and_a_typed_one_is_refused_instead():
+    value_from_source = source_value_reader()
     assert value_from_source(Decimal("1.00000049")) == Decimal("1.000000")
     with pytest.raises(ValidationError, match="6 decimal places"):
         value_parse("1.00000049")
