@@ -239,6 +239,82 @@ def _home_first(geographies: list[Geography]) -> list[Geography]:
     return sorted(geographies, key=lambda geography: (geography.code != HOME_GEOGRAPHY, geography.position))
 
 
+def _geographies_with_data(indicator: Indicator, names: dict[str, str]) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """Which of these geographies have published figures, in their order, and the years any figure covers."""
+    coverage = set(
+        Observation.objects.public()
+        .filter(indicator=indicator)
+        .values_list("geography__code", "period__year")
+        .distinct()
+    )
+    with_data = tuple(code for code in names if any(code == covered for covered, _ in coverage))
+    return with_data, tuple(sorted({year for _, year in coverage}))
+
+
+def _charted(with_data: tuple[str, ...], filters: ChartFilters) -> tuple[str, ...]:
+    """The chart and its table show the geographies asked for, else the home one: the downloads hold them all."""
+    return (
+        tuple(code for code in with_data if code in filters.geographies)
+        or tuple(code for code in with_data if code == HOME_GEOGRAPHY)
+        or with_data[:1]
+    )
+
+
+def _table_row(observation: Observation, indicator: Indicator, geography_name: str) -> TableRow:
+    return TableRow(
+        period_label=periods.format_period(observation.period, indicator.frequency),
+        geography=geography_name,
+        value=float(observation.value),
+        is_provisional=observation.is_provisional,
+        is_estimated=observation.is_estimated,
+        is_break=observation.is_break,
+        revised=observation.revision_count > 0,
+        analyst_entered=observation.origin == Observation.Origin.ANALYST,
+        citation=observation.citation,
+        note=observation.note,
+        published=observation.vintage.startswith(PUBLISHED_FIGURE_VINTAGE),
+    )
+
+
+def _series_and_rows(
+    indicator: Indicator, selected: tuple[str, ...], names: dict[str, str], filters: ChartFilters
+) -> tuple[list[charts.Series], tuple[TableRow, ...]]:
+    """The charted geographies' figures in the years asked for: a chart series each, and the table's rows."""
+    observations = Observation.objects.public().filter(indicator=indicator, geography__code__in=selected)
+    if filters.start:
+        observations = observations.filter(period__gte=datetime.date(filters.start, 1, 1))
+    if filters.end:
+        observations = observations.filter(period__lt=datetime.date(filters.end + 1, 1, 1))
+    series: dict[str, charts.Series] = {
+        code: charts.Series(name=names[code], periods=[], values=[], revised=[], emphasised=code == HOME_GEOGRAPHY)
+        for code in selected
+    }
+    rows = []
+    for observation in observations.select_related("geography").order_by("geography__position", "period"):
+        code = observation.geography.code
+        series[code].periods.append(observation.period)
+        series[code].values.append(float(observation.value))
+        series[code].revised.append(observation.revision_count > 0)
+        series[code].flags.append(_figure_flag(observation))
+        rows.append(_table_row(observation, indicator, names[code]))
+    return [series[code] for code in selected], tuple(rows)
+
+
+def _overlay(
+    indicator: Indicator, summary: IndicatorSummary, home_points: Series, selected: tuple[str, ...]
+) -> charts.TargetOverlay:
+    """The target drawn over the home series, or without a target the base its trend is measured from."""
+    if HOME_GEOGRAPHY not in selected:
+        return charts.TargetOverlay()
+    if summary.target is not None or summary.assessment.year_verdicts:
+        return _target_overlay(indicator, summary, home_points)
+    if summary.assessment.base_period is not None:
+        return charts.TargetOverlay(
+            base_period=summary.assessment.base_period, base_value=summary.assessment.base_value
+        )
+    return charts.TargetOverlay()
+
+
 def _chart_panel_build(
     *,
     indicator: Indicator,
@@ -249,74 +325,23 @@ def _chart_panel_build(
     language: str,
 ) -> ChartPanel:
     names = {geography.code: localized(geography, "name", language) for geography in geographies}
-    coverage = set(
-        Observation.objects.public()
-        .filter(indicator=indicator)
-        .values_list("geography__code", "period__year")
-        .distinct()
-    )
-    with_data = tuple(code for code in names if any(code == covered for covered, _ in coverage))
-    years = sorted({year for _, year in coverage})
-    # The chart and its table show the geographies asked for, else the home one: the downloads hold them all.
-    selected = (
-        tuple(code for code in with_data if code in filters.geographies)
-        or tuple(code for code in with_data if code == HOME_GEOGRAPHY)
-        or with_data[:1]
-    )
-    observations = Observation.objects.public().filter(indicator=indicator, geography__code__in=selected)
-    if filters.start:
-        observations = observations.filter(period__gte=datetime.date(filters.start, 1, 1))
-    if filters.end:
-        observations = observations.filter(period__lt=datetime.date(filters.end + 1, 1, 1))
-    rows = []
-    series: dict[str, charts.Series] = {
-        code: charts.Series(name=names[code], periods=[], values=[], revised=[], emphasised=code == HOME_GEOGRAPHY)
-        for code in selected
-    }
-    for observation in observations.select_related("geography").order_by("geography__position", "period"):
-        code = observation.geography.code
-        value = float(observation.value)
-        series[code].periods.append(observation.period)
-        series[code].values.append(value)
-        series[code].revised.append(observation.revision_count > 0)
-        series[code].flags.append(_figure_flag(observation))
-        rows.append(
-            TableRow(
-                period_label=periods.format_period(observation.period, indicator.frequency),
-                geography=names[code],
-                value=value,
-                is_provisional=observation.is_provisional,
-                is_estimated=observation.is_estimated,
-                is_break=observation.is_break,
-                revised=observation.revision_count > 0,
-                analyst_entered=observation.origin == Observation.Origin.ANALYST,
-                citation=observation.citation,
-                note=observation.note,
-                published=observation.vintage.startswith(PUBLISHED_FIGURE_VINTAGE),
-            )
-        )
-    overlay = charts.TargetOverlay()
-    if HOME_GEOGRAPHY in selected and (summary.target is not None or summary.assessment.year_verdicts):
-        overlay = _target_overlay(indicator, summary, home_points)
-    elif HOME_GEOGRAPHY in selected and summary.assessment.base_period is not None:
-        # No target: mark the base the status's trend is measured from.
-        overlay = charts.TargetOverlay(
-            base_period=summary.assessment.base_period, base_value=summary.assessment.base_value
-        )
+    with_data, years = _geographies_with_data(indicator, names)
+    selected = _charted(with_data, filters)
+    series, rows = _series_and_rows(indicator, selected, names, filters)
     figure_json = charts.indicator_figure(
         title=localized(indicator, "name", language),
         unit=localized(indicator, "unit", language),
         source=_source_with_licence(indicator.source, language),
         frequency=indicator.frequency,
-        series=[series[code] for code in selected],
-        overlay=overlay,
+        series=series,
+        overlay=_overlay(indicator, summary, home_points, selected),
         year_to_date=indicator.aggregation == Indicator.Aggregation.YEAR_TO_DATE,
         neutral_value=None if indicator.neutral_value is None else float(indicator.neutral_value),
     )
     return ChartPanel(
         figure_json=figure_json,
-        rows=tuple(rows),
-        years=tuple(years),
+        rows=rows,
+        years=years,
         selected_geographies=selected,
         geographies_with_data=with_data,
     )
@@ -392,26 +417,40 @@ def _target_overlay(indicator: Indicator, summary: IndicatorSummary, home_points
     )
 
 
-def indicator_page_get(*, indicator: Indicator, filters: ChartFilters, language: str) -> IndicatorPage:
-    """Everything the indicator page shows. The chart panel is cached under the data version."""
+def _page_geographies(indicator: Indicator) -> list[Geography]:
+    """The indicator's geographies, the home one first (added if the indicator does not list it)."""
     geographies = _home_first(list(indicator.geographies.all()))
     if not any(geography.code == HOME_GEOGRAPHY for geography in geographies):
         geographies = _home_first([*geographies, *Geography.objects.filter(code=HOME_GEOGRAPHY)])
-    summaries, loaded = indicator_summaries_with_series(indicators=[indicator])
-    summary = summaries[indicator.pk]
-    key = ":".join(
-        [
-            "chart-panel",
-            str(indicator.pk),
-            f"v{indicator.data_version}",
-            language,
-            ",".join(sorted(filters.geographies)) or "*",
-            str(filters.start or ""),
-            str(filters.end or ""),
-            summary.assessment_key,
-            _labels_key(indicator),
-        ]
-    )
+    return geographies
+
+
+def _chart_panel_key(indicator: Indicator, summary: IndicatorSummary, filters: ChartFilters, language: str) -> str:
+    parts = [
+        "chart-panel",
+        str(indicator.pk),
+        f"v{indicator.data_version}",
+        language,
+        ",".join(sorted(filters.geographies)) or "*",
+        str(filters.start or ""),
+        str(filters.end or ""),
+        summary.assessment_key,
+        _labels_key(indicator),
+    ]
+    return ":".join(parts)
+
+
+def _chart_panel_get(
+    *,
+    indicator: Indicator,
+    summary: IndicatorSummary,
+    loaded: dict[int, Series],
+    geographies: list[Geography],
+    filters: ChartFilters,
+    language: str,
+) -> ChartPanel:
+    """The chart panel from the cache, else built (reading the home series unless the summary loaded it)."""
+    key = _chart_panel_key(indicator, summary, filters, language)
     panel = cache.get(key)
     if panel is None:
         home_points = loaded[indicator.pk] if indicator.pk in loaded else home_series([indicator.pk])[indicator.pk]
@@ -424,28 +463,44 @@ def indicator_page_get(*, indicator: Indicator, filters: ChartFilters, language:
             language=language,
         )
         cache.set(key, panel, settings.PAGE_CACHE_SECONDS)
-    revisions = [
-        RevisionRow(revision, periods.format_period(revision.observation.period, indicator.frequency))
-        for revision in ObservationRevision.objects.filter(
+    return panel
+
+
+def _revision_rows(indicator: Indicator) -> list[RevisionRow]:
+    """The 20 latest replaced values of the indicator's published figures, newest first."""
+    revisions = (
+        ObservationRevision.objects.filter(
             observation__in=Observation.objects.public(), observation__indicator=indicator
         )
         .select_related("observation__geography")
         .order_by("-replaced_at", "-id")[:20]
-    ]
-    facts = (
-        Observation.objects.public()
-        .filter(indicator=indicator)
-        .aggregate(
-            last_updated=Max("updated_at"),
-        )
     )
-    citations = (
+    return [
+        RevisionRow(revision, periods.format_period(revision.observation.period, indicator.frequency))
+        for revision in revisions
+    ]
+
+
+def _analyst_citations(indicator: Indicator) -> list[str]:
+    return list(
         Observation.objects.public()
         .filter(indicator=indicator, origin=Observation.Origin.ANALYST)
         .order_by("citation")
         .values_list("citation", flat=True)
         .distinct()[:10]
     )
+
+
+def indicator_page_get(*, indicator: Indicator, filters: ChartFilters, language: str) -> IndicatorPage:
+    """Everything the indicator page shows. The chart panel is cached under the data version."""
+    geographies = _page_geographies(indicator)
+    summaries, loaded = indicator_summaries_with_series(indicators=[indicator])
+    summary = summaries[indicator.pk]
+    panel = _chart_panel_get(
+        indicator=indicator, summary=summary, loaded=loaded, geographies=geographies, filters=filters, language=language
+    )
+    revisions = _revision_rows(indicator)
+    last_updated = Observation.objects.public().filter(indicator=indicator).aggregate(latest=Max("updated_at"))
     return IndicatorPage(
         indicator=indicator,
         summary=summary,
@@ -453,9 +508,9 @@ def indicator_page_get(*, indicator: Indicator, filters: ChartFilters, language:
         targets=list(indicator.targets.all()),
         links=list(indicator.commitment_links.all()),
         revisions=revisions,
-        last_updated=indicator.last_success_at or facts["last_updated"],
+        last_updated=indicator.last_success_at or last_updated["latest"],
         panel=panel,
         filters=filters,
-        analyst_citations=list(citations),
+        analyst_citations=_analyst_citations(indicator),
         policy_clauses=list(indicator.policy_clauses.all()),
     )
