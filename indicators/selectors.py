@@ -19,9 +19,7 @@ from tasks.models import Commitment
 from tasks.selectors import commitments_with_latest_assessment
 
 HOME_GEOGRAPHY = "CHN"
-
-
-Series = tuple[progress.Point, ...]
+Series = tuple[progress.Point, ...]  # an indicator's home figures, oldest first
 
 
 def home_series(indicator_ids: list[int]) -> dict[int, Series]:
@@ -41,6 +39,8 @@ def home_series(indicator_ids: list[int]) -> dict[int, Series]:
 
 @dataclass(frozen=True)
 class ChartFilters:
+    """What an indicator's page, embed, downloads and API figures are narrowed to: geographies and years."""
+
     geographies: tuple[str, ...] = ()
     start: int | None = None
     end: int | None = None

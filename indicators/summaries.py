@@ -143,58 +143,64 @@ def _summary_cache_key(indicator: Indicator, targets: list[Target]) -> str:
     return f"indicator-summary:{indicator.pk}:v{indicator.data_version}:{language}:{spec_key(indicator, targets)}"
 
 
+def _home_targets(indicators: list[Indicator]) -> dict[int, list[Target]]:
+    """Each indicator's targets for the home geography, in one query."""
+    targets: dict[int, list[Target]] = {indicator.pk: [] for indicator in indicators}
+    for target in Target.objects.filter(indicator_id__in=list(targets), geography__code=HOME_GEOGRAPHY):
+        targets[target.indicator_id].append(target)
+    return targets
+
+
+def _assessed(indicator: Indicator, points: Series, targets: list[Target]) -> tuple:
+    """What the summary cache holds of an indicator: its assessment and its latest figure."""
+    assessment = progress.assess_indicator(
+        points=list(points), spec=series_spec(indicator), targets=[target_spec(target) for target in targets]
+    )
+    latest = points[-1] if points else None
+    return assessment, latest.period if latest else None, latest.value if latest else None
+
+
+def _summary(indicator: Indicator, targets: list[Target], assessed: tuple, today: datetime.date) -> IndicatorSummary:
+    assessment, latest_period, latest_value = assessed
+    lag = indicator.release_lag_days
+    return IndicatorSummary(
+        assessment=assessment,
+        target=_deciding_target(targets, assessment),
+        latest_period=latest_period,
+        latest_value=latest_value,
+        freshness=periods.freshness(
+            latest_period=latest_period, frequency=indicator.frequency, release_lag_days=lag, today=today
+        ).value,
+        next_due=periods.next_due(latest_period=latest_period, frequency=indicator.frequency, release_lag_days=lag)
+        if latest_period
+        else None,
+        frequency=indicator.frequency,
+        assessment_key=spec_key(indicator, targets),
+    )
+
+
 def indicator_summaries_with_series(
     *, indicators: list[Indicator]
 ) -> tuple[dict[int, IndicatorSummary], dict[int, Series]]:
     """Summaries in at most two queries (targets; the home series of cache misses), and the series it loaded."""
     if not indicators:
         return {}, {}
-    today = timezone.localdate()
-    targets_by_indicator: dict[int, list[Target]] = {}
-    for target in Target.objects.filter(
-        indicator_id__in=[indicator.pk for indicator in indicators], geography__code=HOME_GEOGRAPHY
-    ):
-        targets_by_indicator.setdefault(target.indicator_id, []).append(target)
-    targets = {indicator.pk: targets_by_indicator.get(indicator.pk, []) for indicator in indicators}
+    targets = _home_targets(indicators)
     keys = {indicator.pk: _summary_cache_key(indicator, targets[indicator.pk]) for indicator in indicators}
     found = cache.get_many(list(keys.values()))
     missing = [indicator for indicator in indicators if keys[indicator.pk] not in found]
     loaded = home_series([indicator.pk for indicator in missing]) if missing else {}
-    computed = {}
-    for indicator in missing:
-        points = loaded[indicator.pk]
-        assessment = progress.assess_indicator(
-            points=list(points),
-            spec=series_spec(indicator),
-            targets=[target_spec(target) for target in targets[indicator.pk]],
-        )
-        latest = points[-1] if points else None
-        computed[keys[indicator.pk]] = (assessment, latest.period if latest else None, latest.value if latest else None)
+    computed = {
+        keys[indicator.pk]: _assessed(indicator, loaded[indicator.pk], targets[indicator.pk]) for indicator in missing
+    }
     if computed:
         cache.set_many(computed, settings.PAGE_CACHE_SECONDS)
     found.update(computed)
-    summaries = {}
-    for indicator in indicators:
-        assessment, latest_period, latest_value = found[keys[indicator.pk]]
-        summaries[indicator.pk] = IndicatorSummary(
-            assessment=assessment,
-            target=_deciding_target(targets[indicator.pk], assessment),
-            latest_period=latest_period,
-            latest_value=latest_value,
-            freshness=periods.freshness(
-                latest_period=latest_period,
-                frequency=indicator.frequency,
-                release_lag_days=indicator.release_lag_days,
-                today=today,
-            ).value,
-            next_due=periods.next_due(
-                latest_period=latest_period, frequency=indicator.frequency, release_lag_days=indicator.release_lag_days
-            )
-            if latest_period
-            else None,
-            frequency=indicator.frequency,
-            assessment_key=spec_key(indicator, targets[indicator.pk]),
-        )
+    today = timezone.localdate()
+    summaries = {
+        indicator.pk: _summary(indicator, targets[indicator.pk], found[keys[indicator.pk]], today)
+        for indicator in indicators
+    }
     return summaries, loaded
 
 
@@ -274,8 +280,6 @@ class IndicatorWarning:
 
 
 GROWTH_KINDS = (Indicator.Kind.GROWTH_YOY, Indicator.Kind.GROWTH_YTD)
-
-
 YEAR_TARGET_KINDS = (Target.Kind.ANNUAL, Target.Kind.LEVEL)
 
 
