@@ -4,18 +4,18 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.html import escape
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from indicators.models import Geography, Indicator
+from indicators.models import Disagreement, Geography, Indicator
 from indicators.periods import PeriodError, format_period, parse_period
-from indicators.services.disagreements import KEPT_ANALYST, TOOK_SOURCE
 from indicators.services.observation_writes import (
     out_of_range_message,
     plausible_range_label,
     value_outside_plausible_range,
     value_parse,
 )
-from indicators.services.observations import CITATION_MAX_LENGTH, NOTE_MAX_LENGTH, citation_clean
+from indicators.services.observations import CITATION_MAX_LENGTH, NOTE_MAX_LENGTH, Flags, citation_clean
 from tasks.models import ProgressStatus
 from tasks.services.assessments import evidence_links_clean
 
@@ -47,6 +47,9 @@ class ObservationForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), required=False, max_length=NOTE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
     )
+    is_provisional = forms.BooleanField(label=capfirst(_("provisional")), required=False)
+    is_estimated = forms.BooleanField(label=capfirst(_("estimated")), required=False)
+    is_break = forms.BooleanField(label=capfirst(_("break in series")), required=False)
     confirm_out_of_range = forms.BooleanField(label=_("I checked this value: it is right"), required=False)
     expected_version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
@@ -80,9 +83,21 @@ class ObservationForm(forms.Form):
             "value": f"{observation.value.normalize():f}",
             "citation": observation.citation,
             "note": observation.note,
+            "is_provisional": observation.is_provisional,
+            "is_estimated": observation.is_estimated,
+            "is_break": observation.is_break,
             "expected_version": observation.version,
         }
         return cls(indicator=indicator, initial=initial, **kwargs)
+
+    @property
+    def flags(self) -> Flags:
+        """The flags ticked, in the order the write core takes them (after is_valid)."""
+        return Flags(*(self.cleaned_data[name] for name in Flags._fields))
+
+    @property
+    def flag_fields(self) -> list:
+        return [self[name] for name in Flags._fields]
 
     @property
     def asks_confirmation(self) -> bool:
@@ -129,7 +144,10 @@ class RevertForm(forms.Form):
 
 class DisagreementResolveForm(forms.Form):
     resolution = forms.ChoiceField(
-        choices=[(KEPT_ANALYST, _("Keep analyst value")), (TOOK_SOURCE, _("Take source value"))]
+        choices=[
+            (Disagreement.Resolution.KEPT_ANALYST, _("Keep analyst value")),
+            (Disagreement.Resolution.TOOK_SOURCE, _("Take source value")),
+        ]
     )
     expected_version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
 

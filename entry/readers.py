@@ -18,10 +18,14 @@ from django.core.exceptions import ImproperlyConfigured
 from indicators.models import Indicator
 from indicators.periods import format_period
 from indicators.services.observation_writes import plausible_range_label
+from indicators.services.observations import Flags
+from indicators.services.uploads import flags_text
 from indicators.spreadsheets import spreadsheet_safe, spreadsheet_unescape
 
-# The column contract: what a file's first row may name, and what it must.
-UPLOAD_COLUMNS = ("geography", "period", "value", "citation", "note")
+# The column contract: what a file's first row may name, and what it must. `flags` is optional: its cells name
+# provisional, estimated or break (several separated by semicolons), a blank cell none; a file without the column
+# leaves the stored figures' flags as they are.
+UPLOAD_COLUMNS = ("geography", "period", "value", "citation", "note", "flags")
 REQUIRED_COLUMNS = ("geography", "period", "value", "citation")
 
 # openpyxl parses workbooks with defusedxml when it is installed (it is a dependency) unless
@@ -85,7 +89,8 @@ def _rows(header: list[str], records: Iterable[list], first_row: int = 2) -> lis
             raise UploadRefused(f"Row {number} has more cells than the header names; remove them or name the column.")
         if len(rows) >= MAX_UPLOAD_ROWS:
             raise UploadRefused(f"The file has more than {MAX_UPLOAD_ROWS:,} rows; split it into smaller files.")
-        row = dict(zip(header, texts, strict=False))
+        # Every named column, so a short row's missing cells read as blank (a blank flags cell is no flag).
+        row = {name: texts[index] if index < len(texts) else "" for index, name in enumerate(header)}
         row["_row"] = number
         rows.append(row)
     return rows
@@ -206,34 +211,44 @@ def upload_read(uploaded_file) -> list[dict[str, str]]:
     raise UploadRefused("Upload a .csv (UTF-8) or .xlsx file.")
 
 
-def _template_rows(indicator: Indicator, observations) -> list[list[str]]:
-    return [
-        [
+def _template_rows(indicator: Indicator, observations, with_flags: bool) -> list[list[str]]:
+    rows = []
+    for observation in observations:
+        row = [
             observation.geography.code,
             format_period(observation.period, indicator.frequency),
             f"{observation.value.normalize():f}",
             spreadsheet_safe(observation.citation),
             spreadsheet_safe(observation.note),
         ]
-        for observation in observations
-    ]
+        if with_flags:
+            row.append(flags_text(Flags(observation.is_provisional, observation.is_estimated, observation.is_break)))
+        rows.append(row)
+    return rows
 
 
-def template_csv(indicator: Indicator, observations) -> bytes:
-    """The columns, then the figures stored now: uploading it unchanged changes nothing."""
+def _template_columns(with_flags: bool) -> list[str]:
+    return [name for name in UPLOAD_COLUMNS if with_flags or name != "flags"]
+
+
+def template_csv(indicator: Indicator, observations, *, with_flags: bool = False) -> bytes:
+    """The columns, then the figures stored now: uploading it unchanged changes nothing.
+
+    The flags column is written when some figure carries a flag; without it an upload keeps the stored flags.
+    """
     out = io.StringIO(newline="")
     writer = csv.writer(out)
-    writer.writerow(UPLOAD_COLUMNS)
-    writer.writerows(_template_rows(indicator, observations))
+    writer.writerow(_template_columns(with_flags))
+    writer.writerows(_template_rows(indicator, observations, with_flags))
     return out.getvalue().encode("utf-8")
 
 
-def template_xlsx(indicator: Indicator, observations) -> bytes:
+def template_xlsx(indicator: Indicator, observations, *, with_flags: bool = False) -> bytes:
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = TEMPLATE_SHEET
-    sheet.append(list(UPLOAD_COLUMNS))
-    for row in _template_rows(indicator, observations):
+    sheet.append(_template_columns(with_flags))
+    for row in _template_rows(indicator, observations, with_flags):
         sheet.append(row)
     for cell in sheet["B"]:
         cell.number_format = "@"  # keep periods such as 2023-04 as text, not dates
@@ -248,6 +263,7 @@ def template_xlsx(indicator: Indicator, observations) -> bytes:
         ("plausible range", plausible_range_label(indicator) or "not set"),
         ("publication", indicator.publication),
         ("citation", "an http(s) URL, or issuer, title and date of the document"),
+        ("flags", "optional column: provisional, estimated, break (several separated by ;), blank for none"),
     ):
         about.append([spreadsheet_safe(str(text)) for text in line])
     out = io.BytesIO()

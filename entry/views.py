@@ -144,6 +144,7 @@ def _record(request, form: ObservationForm):
             value=data["value"],
             citation=data["citation"],
             note=data["note"],
+            flags=form.flags,
             user=request.user,
             expected_version=data["expected_version"],
             confirm_out_of_range=data["confirm_out_of_range"],

@@ -95,14 +95,18 @@ def upload_confirm(*, pending: PendingUpload, user, confirm_out_of_range: bool, 
 
 
 def upload_template(*, indicator: Indicator, fmt: str) -> TemplateFile:
-    """The file analysts fill in, holding the figures stored now: uploading it unchanged changes nothing."""
-    observations = (
+    """The file analysts fill in, holding the figures stored now: uploading it unchanged changes nothing.
+
+    It has the flags column when some stored figure carries a flag (an analyst may always add the column).
+    """
+    observations = list(
         Observation.objects.filter(indicator=indicator)
         .select_related("geography")
         .order_by("geography__position", "geography__code", "period")
     )
+    with_flags = any(o.is_provisional or o.is_estimated or o.is_break for o in observations)
     if fmt == "csv":
-        body, content_type = template_csv(indicator, observations), "text/csv; charset=utf-8"
+        body, content_type = template_csv(indicator, observations, with_flags=with_flags), "text/csv; charset=utf-8"
     else:
-        body, content_type = template_xlsx(indicator, observations), XLSX_CONTENT_TYPE
+        body, content_type = template_xlsx(indicator, observations, with_flags=with_flags), XLSX_CONTENT_TYPE
     return TemplateFile(body, content_type, f"{indicator.code}-values.{fmt}")

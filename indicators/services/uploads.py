@@ -32,8 +32,32 @@ from indicators.services.observation_writes import (
     value_outside_plausible_range,
     value_parse,
 )
-from indicators.services.observations import NOTE_MAX_LENGTH, citation_clean
+from indicators.services.observations import NOTE_MAX_LENGTH, Flags, citation_clean
 from indicators.tasks import record_commitment_statuses
+
+# The words the optional flags column takes, separated by semicolons (or commas): "provisional; break".
+FLAG_WORDS = {"provisional": "is_provisional", "estimated": "is_estimated", "break": "is_break"}
+
+
+def flags_text(flags: Flags) -> str:
+    """The flags column's text for a figure, as the templates write it."""
+    return "; ".join(word for word, name in FLAG_WORDS.items() if getattr(flags, name))
+
+
+def flags_parse(text: str) -> Flags:
+    """The flags a cell names; ValueError says which word is not one (a blank cell is no flag)."""
+    names = set()
+    for word in text.replace(",", ";").split(";"):
+        word = word.strip().lower()
+        if not word:
+            continue
+        if word not in FLAG_WORDS:
+            raise ValueError(
+                f"“{word[:40]}” is not a flag: write provisional, estimated or break, separated by semicolons "
+                "(or leave the cell blank for none)"
+            )
+        names.add(FLAG_WORDS[word])
+    return Flags(*(name in names for name in Flags._fields))
 
 
 class RowStatus:
@@ -161,6 +185,7 @@ class _CheckedRow:
     value: Decimal | None = None
     citation: str = ""
     note: str = ""
+    flags: Flags | None = None  # None when the file has no flags column: the stored flags stay
 
 
 def _row_check(raw: dict, number: int, *, indicator: Indicator, geography_for, today) -> _CheckedRow:
@@ -185,11 +210,16 @@ def _row_check(raw: dict, number: int, *, indicator: Indicator, geography_for, t
     row.note = (raw.get("note") or "").strip()
     if len(row.note) > NOTE_MAX_LENGTH:
         row.problems.append(RowProblem(number, "note", f"keep notes under {NOTE_MAX_LENGTH} characters"))
+    if "flags" in raw:
+        try:
+            row.flags = flags_parse(raw["flags"] or "")
+        except ValueError as error:
+            row.problems.append(RowProblem(number, "flags", str(error)))
     return row
 
 
 def _preview_row(indicator: Indicator, row: _CheckedRow, current) -> PreviewRow:
-    """The row as the preview shows it and the confirmation writes it; flags stay as stored."""
+    """The row as the preview shows it and the confirmation writes it; without a flags column, flags stay as stored."""
     preview_row = PreviewRow(
         row=row.number,
         geography_id=row.geography.pk,
@@ -204,10 +234,12 @@ def _preview_row(indicator: Indicator, row: _CheckedRow, current) -> PreviewRow:
         current_value=None if current is None else f"{current.value.normalize():f}",
         expected_version=None if current is None else current.version,
     )
+    flags = row.flags
+    if flags is None and current is not None:
+        flags = Flags(current.is_provisional, current.is_estimated, current.is_break)
+    if flags is not None:
+        preview_row.is_provisional, preview_row.is_estimated, preview_row.is_break = flags
     if current is not None:
-        preview_row.is_provisional = current.is_provisional
-        preview_row.is_estimated = current.is_estimated
-        preview_row.is_break = current.is_break
         unchanged = figure_unchanged(current, _change_figure(asdict(preview_row)))
         preview_row.status = RowStatus.UNCHANGED if unchanged else RowStatus.CHANGED
     return preview_row
