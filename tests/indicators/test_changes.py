@@ -12,6 +12,7 @@ from indicators.services.observations import observation_record
 from indicators.services.review import observation_approve
 from tests.dashboard.conftest import build_dataset
 from tests.factories import AssessmentFactory, TargetFactory, UserFactory
+from tests.indicators.test_commitment_statuses import status_jobs_run
 from tests.ingestion.conftest import china, replay, usa, worldbank_rd  # noqa: F401 - fixtures
 from tests.ingestion.replay import Reply
 from tests.ingestion.test_worldbank import SERIES, built, serve
@@ -161,8 +162,9 @@ def test_an_approved_figure_that_moves_a_status_is_one_atom_entry_naming_why(
     commitment_status_changes_record()
     assert _status_entries(client, "/feeds/changes/") == []  # the baseline is not a change
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
         _regressing(dataset, dataset.indicators[0])
+    status_jobs_run(callbacks)
 
     (entry,) = _status_entries(client, "/feeds/changes/")
     commitment = dataset.commitments[0]

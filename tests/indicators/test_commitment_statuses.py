@@ -44,11 +44,17 @@ def _china(dataset):
     return dataset.indicators[0].geographies.get(code="CHN")
 
 
-def _recording_jobs(callbacks) -> int:
+def status_jobs_sent(callbacks) -> int:
     """How many of the captured on-commit callbacks send the status job."""
     job = getattr(record_commitment_statuses, "name", None)
     sent = [getattr(getattr(callback, "func", None), "__self__", None) for callback in callbacks]
     return sum(getattr(task, "name", None) == job for task in sent)
+
+
+def status_jobs_run(callbacks) -> None:
+    """Run here each status job the callbacks send: with Redis configured (CI's second pass) nothing runs them."""
+    for _ in range(status_jobs_sent(callbacks)):
+        record_commitment_statuses.apply()
 
 
 def test_the_first_run_records_each_assessable_commitment_as_its_baseline(dataset):
@@ -135,11 +141,12 @@ def test_an_approval_records_the_move_once_its_transaction_commits(dataset, djan
     commitment_status_changes_record()
     figure = _figure_enter(dataset.indicators[0], _china(dataset), "20", UserFactory(username="first-analyst"))
 
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
         observation_approve(observation_id=figure.pk, user=UserFactory(username="second-analyst"))
-        assert not CommitmentStatusChange.objects.exclude(status_from="").exists()  # not before the commit
 
-    assert _recording_jobs(callbacks) == 1
+    assert status_jobs_sent(callbacks) == 1
+    assert not CommitmentStatusChange.objects.exclude(status_from="").exists()  # sent, not run, before the commit
+    status_jobs_run(callbacks)
     assert CommitmentStatusChange.objects.exclude(status_from="").get().status_to == Status.REGRESSING
 
 
@@ -154,7 +161,7 @@ def test_a_withdrawal_and_a_revert_send_the_job(dataset, django_capture_on_commi
             revision=revised.revisions.get(), user=UserFactory(username="an-admin"), expected_version=revised.version
         )
 
-    assert _recording_jobs(callbacks) == 2
+    assert status_jobs_sent(callbacks) == 2
 
 
 @pytest.mark.parametrize("command", ["load_catalog", "load_snapshot"])
@@ -164,7 +171,7 @@ def test_the_catalog_and_snapshot_loads_send_the_job(db, django_capture_on_commi
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         call_command(command, stdout=io.StringIO())
 
-    assert _recording_jobs(callbacks) == 1
+    assert status_jobs_sent(callbacks) == 1
 
 
 def _revised_down(body: bytes, years: set[str], factor: float) -> bytes:
@@ -174,6 +181,14 @@ def _revised_down(body: bytes, years: set[str], factor: float) -> bytes:
         if row["date"] in years and row["value"] is not None:
             row["value"] = round(row["value"] * factor, 5)
     return json.dumps([meta, rows]).encode()
+
+
+def _refresh_job(indicator, capture) -> None:
+    """The refresh job, then the status job it sends on commit."""
+    with capture(execute=False) as callbacks:
+        assert refresh_indicator.apply(args=[indicator.pk]).get() == "success"
+    assert status_jobs_sent(callbacks) == 1
+    status_jobs_run(callbacks)
 
 
 def test_a_refresh_job_that_moves_a_status_records_it(
@@ -191,11 +206,9 @@ def test_a_refresh_job_that_moves_a_status_records_it(
         replay, Reply(body=published), Reply(body=_revised_down(published, {"2022", "2023"}, 0.5)), countries=("CHN",)
     )
 
-    with django_capture_on_commit_callbacks(execute=True):
-        refresh_indicator.delay(worldbank_rd.pk)
+    _refresh_job(worldbank_rd, django_capture_on_commit_callbacks)
     (baseline,) = CommitmentStatusChange.objects.all()
-    with django_capture_on_commit_callbacks(execute=True):
-        refresh_indicator.delay(worldbank_rd.pk)
+    _refresh_job(worldbank_rd, django_capture_on_commit_callbacks)
 
     change = CommitmentStatusChange.objects.exclude(pk=baseline.pk).get()
     assert baseline.status_from == ""
