@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import F
 
+from config.generations import site_generation_bump
 from indicators.models import Indicator, Observation, ObservationRevision
 
 Origin = Observation.Origin
@@ -369,9 +370,11 @@ def revisions_insert(revisions: list[ObservationRevision]) -> None:
     ObservationRevision.objects.bulk_create(revisions, batch_size=settings.INGEST_CHUNK_SIZE)
 
 
-def data_version_bump(indicator_id: int, **also) -> None:
-    """Move the version the pages' and charts' caches are keyed by, inside the writer's transaction.
+def data_version_bump(*indicator_ids: int, **also) -> None:
+    """Move the versions the caches are keyed by: the indicators' own, inside the writer's transaction, and the
+    site generation every cached page holds (config/generations.py).
 
-    `also` sets other columns of the indicator in the same statement (a pull's `last_success_at`).
+    `also` sets other columns of the indicators in the same statement (a pull's `last_success_at`).
     """
-    Indicator.objects.filter(pk=indicator_id).update(data_version=F("data_version") + 1, **also)
+    Indicator.objects.filter(pk__in=indicator_ids).update(data_version=F("data_version") + 1, **also)
+    site_generation_bump()

@@ -10,10 +10,9 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
-from indicators.models import Indicator, Observation
+from indicators.models import Observation
 from indicators.services.observation_writes import data_version_bump
 from indicators.tasks import record_commitment_statuses
 
@@ -54,8 +53,7 @@ def _decide(pending: list[Observation], *, user, state: str, reason: str = "") -
         review_state=state, reviewed_by=user, reviewed_at=now, rejection_reason=reason, updated_at=now
     )
     if state == State.PUBLISHED:
-        indicator_ids = {observation.indicator_id for observation in pending}
-        Indicator.objects.filter(pk__in=indicator_ids).update(data_version=F("data_version") + 1)
+        data_version_bump(*{observation.indicator_id for observation in pending})
         record_commitment_statuses.delay_on_commit()
     return len(pending)
 
