@@ -1,18 +1,28 @@
 """What changed: the Atom and RSS feeds and the /changes/ page, for the site, a task and an indicator."""
 
 import datetime
+import json
 from decimal import Decimal
 
 import pytest
 from defusedxml import ElementTree as ET
 
 from indicators.ingestion import service
+from indicators.models import CommitmentStatusChange
 from indicators.services.commitment_statuses import commitment_status_changes_record
 from indicators.services.observations import observation_record
 from indicators.services.review import observation_approve
+from indicators.tasks import refresh_indicator
+from tasks.models import ProgressStatus
 from tests.dashboard.conftest import build_dataset
-from tests.factories import AssessmentFactory, TargetFactory, UserFactory
-from tests.indicators.test_commitment_statuses import status_jobs_run
+from tests.factories import (
+    AssessmentFactory,
+    CommitmentFactory,
+    CommitmentIndicatorFactory,
+    TargetFactory,
+    UserFactory,
+)
+from tests.indicators.test_commitment_statuses import status_jobs_run, status_jobs_sent
 from tests.ingestion.conftest import china, replay, usa, worldbank_rd  # noqa: F401 - fixtures
 from tests.ingestion.replay import Reply
 from tests.ingestion.test_worldbank import SERIES, built, serve
@@ -219,3 +229,50 @@ def test_the_changes_page_reads_status_changes_with_the_assessments_in_one_query
     assert "change-status" in html and "change-assessment" in html
     with django_assert_num_queries(1):
         client.get("/changes/?kind=status")
+
+
+def _revised_down(body: bytes, years: set[str], factor: float) -> bytes:
+    """The World Bank's reply with China's figures for `years` revised by `factor`."""
+    meta, rows = json.loads(body)
+    for row in rows:
+        if row["date"] in years and row["value"] is not None:
+            row["value"] = round(row["value"] * factor, 5)
+    return json.dumps([meta, rows]).encode()
+
+
+def _refresh_job(indicator, capture) -> None:
+    """The refresh job, then the status job it sends on commit."""
+    with capture(execute=False) as callbacks:
+        assert refresh_indicator.apply(args=[indicator.pk]).get() == "success"
+    assert status_jobs_sent(callbacks) == 1
+    status_jobs_run(callbacks)
+
+
+def test_a_refresh_job_that_moves_a_status_adds_one_row_and_one_atom_entry(
+    client,
+    replay,  # noqa: F811
+    worldbank_rd,  # noqa: F811
+    china,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    worldbank_rd.geographies.set([china])
+    commitment = CommitmentFactory(code="3.2", title_en="Raise spending on research")
+    CommitmentIndicatorFactory(commitment=commitment, indicator=worldbank_rd)
+    published = built(SERIES, ("CHN",), 1000, 1)
+    serve(
+        replay, Reply(body=published), Reply(body=_revised_down(published, {"2022", "2023"}, 0.5)), countries=("CHN",)
+    )
+
+    _refresh_job(worldbank_rd, django_capture_on_commit_callbacks)
+    (baseline,) = CommitmentStatusChange.objects.all()
+    _refresh_job(worldbank_rd, django_capture_on_commit_callbacks)
+
+    change = CommitmentStatusChange.objects.exclude(pk=baseline.pk).get()
+    assert baseline.status_from == ""
+    assert (change.status_from, change.status_to) == (baseline.status_to, ProgressStatus.REGRESSING)
+    assert change.deciding_indicator == worldbank_rd
+    (entry,) = _status_entries(client, "/feeds/changes/")
+    assert (
+        entry["title"] == f"Commitment 3.2 Raise spending on research: {baseline.get_status_to_display()} → Regressing"
+    )
+    assert entry["summary"].startswith("Decided by Indicator rd-expenditure (rd-expenditure): ")

@@ -3,7 +3,6 @@ that record them after each change to published data."""
 
 import datetime
 import io
-import json
 from decimal import Decimal
 
 import pytest
@@ -15,13 +14,10 @@ from indicators.services.observation_writes import data_version_bump
 from indicators.services.observations import observation_record, observation_revert
 from indicators.services.review import observation_approve, withdrawal_approve, withdrawal_propose
 from indicators.summaries import indicator_summaries_get
-from indicators.tasks import record_commitment_statuses, refresh_indicator
+from indicators.tasks import record_commitment_statuses
 from tasks.models import ProgressStatus
 from tests.dashboard.conftest import build_dataset
 from tests.factories import CommitmentFactory, CommitmentIndicatorFactory, UserFactory
-from tests.ingestion.conftest import china, replay, usa, worldbank_rd  # noqa: F401 - fixtures
-from tests.ingestion.replay import Reply
-from tests.ingestion.test_worldbank import SERIES, built, serve
 
 Status = ProgressStatus
 Y2024 = datetime.date(2024, 1, 1)
@@ -172,45 +168,3 @@ def test_the_catalog_and_snapshot_loads_send_the_job(db, django_capture_on_commi
         call_command(command, stdout=io.StringIO())
 
     assert status_jobs_sent(callbacks) == 1
-
-
-def _revised_down(body: bytes, years: set[str], factor: float) -> bytes:
-    """The World Bank's reply with China's figures for `years` revised by `factor`."""
-    meta, rows = json.loads(body)
-    for row in rows:
-        if row["date"] in years and row["value"] is not None:
-            row["value"] = round(row["value"] * factor, 5)
-    return json.dumps([meta, rows]).encode()
-
-
-def _refresh_job(indicator, capture) -> None:
-    """The refresh job, then the status job it sends on commit."""
-    with capture(execute=False) as callbacks:
-        assert refresh_indicator.apply(args=[indicator.pk]).get() == "success"
-    assert status_jobs_sent(callbacks) == 1
-    status_jobs_run(callbacks)
-
-
-def test_a_refresh_job_that_moves_a_status_records_it(
-    db,
-    replay,  # noqa: F811
-    worldbank_rd,  # noqa: F811
-    china,  # noqa: F811
-    django_capture_on_commit_callbacks,
-):
-    worldbank_rd.geographies.set([china])
-    commitment = CommitmentFactory(code="3.2", title_en="Raise spending on research")
-    CommitmentIndicatorFactory(commitment=commitment, indicator=worldbank_rd)
-    published = built(SERIES, ("CHN",), 1000, 1)
-    serve(
-        replay, Reply(body=published), Reply(body=_revised_down(published, {"2022", "2023"}, 0.5)), countries=("CHN",)
-    )
-
-    _refresh_job(worldbank_rd, django_capture_on_commit_callbacks)
-    (baseline,) = CommitmentStatusChange.objects.all()
-    _refresh_job(worldbank_rd, django_capture_on_commit_callbacks)
-
-    change = CommitmentStatusChange.objects.exclude(pk=baseline.pk).get()
-    assert baseline.status_from == ""
-    assert (change.status_from, change.status_to) == (baseline.status_to, Status.REGRESSING)
-    assert change.deciding_indicator == worldbank_rd
