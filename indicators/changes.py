@@ -149,11 +149,16 @@ def _revision_changes(scope: Scope, limit: int) -> list[Change]:
     return changes
 
 
+# What assessments and status changes are both read as, in this order, so that one UNION reads both.
+COMMITMENT_COLUMNS = (
+    *("kind", "entry_id", "when", "code", "title_en", "title_zh", "task_number", "status", "status_from"),
+    *("text_en", "text_zh", "indicator_code", "indicator_name_en", "indicator_name_zh"),
+)
+
+
 def _commitment_columns(**columns) -> dict:
-    """The columns assessments and status changes are both read as, in one order, so one UNION reads both."""
-    names = ("kind", "entry_id", "when", "code", "title_en", "title_zh", "task_number", "status", "status_from")
-    names += ("text_en", "text_zh", "indicator_code", "indicator_name_en", "indicator_name_zh")
-    return {f"row_{name}": columns.get(name, Value("")) for name in names}
+    """Every column of COMMITMENT_COLUMNS, in order, "" where the row has none; prefixed apart from field names."""
+    return {f"row_{name}": columns.get(name, Value("")) for name in COMMITMENT_COLUMNS}
 
 
 def _assessment_rows(scope: Scope) -> QuerySet:
