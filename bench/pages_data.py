@@ -176,10 +176,11 @@ def build() -> dict:
         observation_sql = """
             INSERT INTO indicators_observation
                 (indicator_id, geography_id, period, value, is_provisional, is_estimated, is_break, vintage, version,
-                 origin, citation, note, revision_count, created_at, updated_at)
+                 origin, citation, note, revision_count, created_at, updated_at, review_state, rejection_reason,
+                 withdrawal_reason)
             SELECT ind, geo, ({start}::date + p * INTERVAL '{step}')::date,
                    100 + ((ind * 7 + geo * 13 + p * 3) %% 500) / 10.0,
-                   false, false, false, 'synthetic', 1, 'api', %s, '', 0, now(), now()
+                   false, false, false, 'synthetic', 1, 'api', %s, '', 0, now(), now(), 'published', '', ''
             FROM unnest(%s::bigint[]) AS ind
             CROSS JOIN unnest(%s::bigint[]) AS geo
             CROSS JOIN generate_series(0, %s - 1) AS p
