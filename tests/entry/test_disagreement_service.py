@@ -23,7 +23,9 @@ def disagreement(entered_observation, entered_indicator):
 
 @pytest.mark.django_db
 def test_keeping_the_analyst_value_resolves_without_touching_the_value(disagreement, entered_observation, analyst):
-    disagreement_resolve(disagreement=disagreement, resolution=Disagreement.Resolution.KEPT_ANALYST, user=analyst, expected_version=1)
+    disagreement_resolve(
+        disagreement=disagreement, resolution=Disagreement.Resolution.KEPT_ANALYST, user=analyst, expected_version=1
+    )
 
     disagreement.refresh_from_db()
     entered_observation.refresh_from_db()
@@ -34,7 +36,9 @@ def test_keeping_the_analyst_value_resolves_without_touching_the_value(disagreem
 
 @pytest.mark.django_db
 def test_taking_the_source_value_is_a_correction_with_history(disagreement, entered_observation, analyst):
-    disagreement_resolve(disagreement=disagreement, resolution=Disagreement.Resolution.TOOK_SOURCE, user=analyst, expected_version=1)
+    disagreement_resolve(
+        disagreement=disagreement, resolution=Disagreement.Resolution.TOOK_SOURCE, user=analyst, expected_version=1
+    )
 
     entered_observation.refresh_from_db()
     assert (entered_observation.value, entered_observation.origin, entered_observation.vintage) == (
@@ -54,10 +58,14 @@ def test_taking_the_source_value_is_a_correction_with_history(disagreement, ente
 
 @pytest.mark.django_db
 def test_a_resolved_disagreement_cannot_be_resolved_again(disagreement, analyst):
-    disagreement_resolve(disagreement=disagreement, resolution=Disagreement.Resolution.KEPT_ANALYST, user=analyst, expected_version=1)
+    disagreement_resolve(
+        disagreement=disagreement, resolution=Disagreement.Resolution.KEPT_ANALYST, user=analyst, expected_version=1
+    )
 
     with pytest.raises(ValidationError):
-        disagreement_resolve(disagreement=disagreement, resolution=Disagreement.Resolution.TOOK_SOURCE, user=analyst, expected_version=1)
+        disagreement_resolve(
+            disagreement=disagreement, resolution=Disagreement.Resolution.TOOK_SOURCE, user=analyst, expected_version=1
+        )
 
 
 @pytest.mark.django_db
@@ -65,7 +73,9 @@ def test_taking_the_source_value_over_a_value_changed_meanwhile_is_refused(disag
     Observation.objects.filter(pk=entered_observation.pk).update(version=2, value=Decimal("1210"))
 
     with pytest.raises(ObservationConflict):
-        disagreement_resolve(disagreement=disagreement, resolution=Disagreement.Resolution.TOOK_SOURCE, user=analyst, expected_version=1)
+        disagreement_resolve(
+            disagreement=disagreement, resolution=Disagreement.Resolution.TOOK_SOURCE, user=analyst, expected_version=1
+        )
 
     disagreement.refresh_from_db()
     assert disagreement.resolved_at is None
