@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from config.generations import SiteGenerationAdminMixin
 from indicators.models import (
     CommitmentIndicator,
     CommitmentStatusChange,
@@ -21,14 +22,14 @@ from tasks.models import Commitment
 
 
 @admin.register(Source)
-class SourceAdmin(SimpleHistoryAdmin):
+class SourceAdmin(SiteGenerationAdminMixin, SimpleHistoryAdmin):
     list_display = ("key", "name", "publisher", "licence", "connector")
     list_filter = ("connector", "licence")
     search_fields = ("key", "name", "publisher")
 
 
 @admin.register(Geography)
-class GeographyAdmin(SimpleHistoryAdmin):
+class GeographyAdmin(SiteGenerationAdminMixin, SimpleHistoryAdmin):
     list_display = ("code", "name_en", "name_zh", "kind", "position")
     list_filter = ("kind",)
     search_fields = ("code", "name_en", "name_zh")
@@ -72,7 +73,7 @@ class CommitmentWithIndicatorsAdmin(CommitmentAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(SimpleHistoryAdmin):
+class IndicatorAdmin(SiteGenerationAdminMixin, SimpleHistoryAdmin):
     list_display = ("code", "name_en", "source", "frequency", "arrival", "unit", "last_success_at")
     list_filter = ("arrival", "frequency", "source", "headline_for", "sectors")
     search_fields = ("code", "name_en", "name_zh", "source_series_code")
@@ -83,7 +84,7 @@ class IndicatorAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(SimpleHistoryAdmin):
+class TargetAdmin(SiteGenerationAdminMixin, SimpleHistoryAdmin):
     list_display = ("indicator", "kind", "value", "value_high", "base_year", "target_year", "document_title")
     list_filter = ("kind", "target_year")
     search_fields = ("indicator__code", "document_title", "clause_quote")
@@ -111,7 +112,7 @@ class RevisionInline(admin.TabularInline):
 
 
 @admin.register(Observation)
-class ObservationAdmin(admin.ModelAdmin):
+class ObservationAdmin(SiteGenerationAdminMixin, admin.ModelAdmin):
     """Values are read here and changed in the analyst workspace, whose service keeps every change in history."""
 
     list_display = ("indicator", "geography", "period", "value", "origin", "vintage", "revision_count", "workspace")
@@ -167,6 +168,7 @@ class DisagreementAdmin(admin.ModelAdmin):
     )
     list_filter = ("resolution",)
     list_select_related = ("observation__indicator", "observation__geography")
+
 
 @admin.register(CommitmentStatusChange)
 class CommitmentStatusChangeAdmin(admin.ModelAdmin):
