@@ -7,6 +7,7 @@ from django.utils import timezone
 from indicators.models import Disagreement, Observation
 from indicators.services.observations import observation_record
 
+
 def source_citation(disagreement: Disagreement) -> str:
     source = disagreement.run.source
     vintage = f", {disagreement.source_vintage}" if disagreement.source_vintage else ""
