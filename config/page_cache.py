@@ -1,7 +1,8 @@
 """Whole-response cache for anonymous visitors of the public pages.
 
-A cache hit costs one cache round trip (the site generation and the stored page, read together) and no database
-query: no session, CSRF, authentication or template work.
+A cache hit costs one read of the small site-generation token from the shared cache (the page itself comes from
+this process's memory once it has served it) and no database query: no session, CSRF, authentication or
+template work.
 That is safe because a public page holds nothing per visitor: no CSRF token (the language switch posts to a
 CSRF-exempt view, the sign-in link is a plain link) and no user content. The key names what a page depends on
 besides the data: the day (freshness is judged against it), the language, the full path and the htmx headers
@@ -16,7 +17,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 import time
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
@@ -25,7 +28,7 @@ from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
-from config.generations import SITE_GENERATION_KEY, request_generation, site_generation
+from config.generations import request_generation, site_generation
 
 # The HTML pages: a section's list or one item of it (downloads such as data.csv are left out).
 PUBLIC_PAGES = re.compile(r"^/(?:(?:tasks|sectors|indicators|sources|method)/(?:[\w-]+/)?)?$")
@@ -96,26 +99,71 @@ def _with_validators(response: HttpResponse, etag: str, stored_at: int) -> HttpR
     return response
 
 
+class RecentPages:
+    """The pages this process served last, each with the generation it was rendered under.
+
+    A hit then reads only the small generation token from the shared cache, not the page itself; an entry of an
+    older generation is never served. Bounded by bytes, oldest first out.
+    """
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self.entries: OrderedDict[str, dict] = OrderedDict()
+        self.size = 0
+        self.lock = threading.Lock()
+
+    def get(self, key: str, generation: str) -> dict | None:
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is None or entry["generation"] != generation:
+                return None
+            self.entries.move_to_end(key)
+            return entry
+
+    def put(self, key: str, entry: dict) -> None:
+        if len(entry["content"]) > self.max_bytes:
+            return
+        with self.lock:
+            if (old := self.entries.pop(key, None)) is not None:
+                self.size -= len(old["content"])
+            self.entries[key] = entry
+            self.size += len(entry["content"])
+            while self.size > self.max_bytes:
+                _, evicted = self.entries.popitem(last=False)
+                self.size -= len(evicted["content"])
+
+
 class PublicPageCacheMiddleware:
     """Serves anonymous visitors' public pages from the cache; place it right after WhiteNoise."""
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.recent = RecentPages(settings.PAGE_CACHE_PROCESS_BYTES)
 
     def __call__(self, request):
         if not is_cacheable_request(request):
             return self.get_response(request)
         key = page_cache_key(request)
-        found = cache.get_many([SITE_GENERATION_KEY, key])
-        generation = found.get(SITE_GENERATION_KEY) or site_generation()
+        generation = site_generation()
         token = request_generation.set(generation)
         try:
-            return self._serve(request, key, generation, found.get(key))
+            return self._serve(request, key, generation)
         finally:
             request_generation.reset(token)
 
-    def _serve(self, request, key: str, generation: str, entry: dict | None):
+    def _entry(self, key: str, generation: str) -> dict | None:
+        """This process's copy, else the shared cache's, of the page rendered under this generation."""
+        if (entry := self.recent.get(key, generation)) is not None:
+            return entry
+        entry = cache.get(key)
         if entry is None or entry.get("generation") != generation:
+            return None
+        self.recent.put(key, entry)
+        return entry
+
+    def _serve(self, request, key: str, generation: str):
+        entry = self._entry(key, generation)
+        if entry is None:
             response = self.get_response(request)
             if not is_storable(response):
                 return response
@@ -127,6 +175,7 @@ class PublicPageCacheMiddleware:
                 "stored_at": int(time.time()),
             }
             cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+            self.recent.put(key, entry)
         etag = '"' + hashlib.sha256(f"{key}:{generation}".encode()).hexdigest()[:32] + '"'
         response = _with_validators(_from_entry(entry), etag, entry["stored_at"])
         return get_conditional_response(request, etag=etag, last_modified=entry["stored_at"], response=response)

@@ -151,6 +151,8 @@ REDIS_URL = env.str("REDIS_URL", default="")
 # How long a cached chart, summary or page fragment lives. Entries are keyed by the data and catalog versions,
 # so this bounds memory, not staleness.
 PAGE_CACHE_SECONDS = env.int("CACHE_TIMEOUT", default=6 * 60 * 60)
+# Memory each server process keeps of the public pages it served last (config/page_cache.py).
+PAGE_CACHE_PROCESS_BYTES = env.int("PAGE_CACHE_PROCESS_BYTES", default=32 * 1024 * 1024)
 if REDIS_URL:
     CACHES = {
         "default": {

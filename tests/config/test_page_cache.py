@@ -1,7 +1,10 @@
 """The whole-page cache for anonymous visitors (config/page_cache.py)."""
 
 import pytest
+from django.core.cache import cache
 
+from config.generations import site_generation_bump
+from config.page_cache import RecentPages
 from indicators.models import Indicator
 from indicators.services.observation_writes import data_version_bump
 from tests.dashboard.conftest import build_dataset
@@ -119,3 +122,26 @@ def test_a_made_up_query_string_is_served_but_never_stored(client, dataset, quer
 def test_a_filter_query_string_is_cached(client, dataset):
     client.get("/tasks/1/?sector=sector-1")
     assert "ETag" in client.get("/tasks/1/?sector=sector-1")
+
+
+def test_a_page_this_process_served_is_answered_from_its_memory_while_the_generation_holds(
+    client, dataset, django_assert_num_queries
+):
+    first = client.get("/tasks/1/")
+    stored = [key.split(":", 2)[2] for key in cache._cache if ":page:" in key]  # LocMem's keys: ":1:page:..."
+    cache.delete_many(stored)  # the shared copies are gone; this process still holds the page
+    with django_assert_num_queries(0):
+        assert client.get("/tasks/1/").content == first.content
+    site_generation_bump()
+    assert client.get("/tasks/1/").headers["ETag"] != first.headers["ETag"]
+
+
+def test_the_process_memory_keeps_the_newest_pages_within_its_bound():
+    recent = RecentPages(max_bytes=10)
+    for key in ("a", "b", "c"):
+        recent.put(key, {"generation": "g1", "content": b"1234"})
+    assert recent.get("a", "g1") is None
+    assert recent.get("c", "g1") is not None
+    assert recent.get("c", "g2") is None
+    recent.put("huge", {"generation": "g1", "content": b"x" * 11})
+    assert recent.get("huge", "g1") is None and recent.size <= 10
