@@ -199,6 +199,21 @@ class CommitmentIndicator(models.Model):
         return f"{self.commitment.code} ← {self.indicator.code}"
 
 
+def document_fields() -> tuple[models.Field, ...]:
+    """The official document a clause is quoted from, for Target and PolicyClause.
+
+    Fresh fields on each call, unpacked where they stand, so each model keeps its own field order.
+    """
+    return (
+        models.CharField(max_length=300),
+        models.CharField(max_length=200),
+        models.DateField(),
+        models.URLField(blank=True),
+        models.TextField(help_text=_("The clause in the document's own language, verbatim.")),
+        models.TextField(blank=True, help_text=_("Our English gloss: not a translation to cite.")),
+    )
+
+
 class Target(models.Model):
     """A target an official document sets for an indicator, quoting the clause."""
 
@@ -233,12 +248,7 @@ class Target(models.Model):
     period_note = models.CharField(
         max_length=300, blank=True, help_text=_("Where the clause gives a period, not a year: how it was read.")
     )
-    document_title = models.CharField(max_length=300)
-    document_issuer = models.CharField(max_length=200)
-    document_date = models.DateField()
-    document_url = models.URLField(blank=True)
-    clause_quote = models.TextField(help_text=_("The clause in the document's own language, verbatim."))
-    clause_gloss_en = models.TextField(blank=True, help_text=_("Our English gloss: not a translation to cite."))
+    document_title, document_issuer, document_date, document_url, clause_quote, clause_gloss_en = document_fields()
     where_read = models.TextField(blank=True, help_text=_("The copy of the document the clause was read in."))
     history = HistoricalRecords()
 
@@ -275,12 +285,7 @@ class PolicyClause(models.Model):
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="policy_clauses")
     code = models.CharField(max_length=10, unique=True, help_text=_("The catalog's reference: Q1, Q2, ..."))
-    document_title = models.CharField(max_length=300)
-    document_issuer = models.CharField(max_length=200)
-    document_date = models.DateField()
-    document_url = models.URLField(blank=True)
-    clause_quote = models.TextField(help_text=_("The clause in the document's own language, verbatim."))
-    clause_gloss_en = models.TextField(blank=True, help_text=_("Our English gloss: not a translation to cite."))
+    document_title, document_issuer, document_date, document_url, clause_quote, clause_gloss_en = document_fields()
     bearing = models.TextField(help_text=_("What the clause means for reading the indicator."))
     where_read = models.TextField(blank=True)
     history = HistoricalRecords()
