@@ -16,6 +16,18 @@ from indicators.models import Geography, Indicator, Observation, ObservationRevi
 from indicators.selectors import ChartFilters
 from tasks.models import Assessment, Commitment, Task
 
+# A figure's flags and provenance by their public names, in the order data.csv and the API both give them.
+PROVENANCE_COLUMNS = (
+    "provisional",
+    "estimated",
+    "series_break",
+    "times_revised",
+    "origin",
+    "vintage",
+    "citation",
+    "note",
+)
+
 
 @dataclass(frozen=True)
 class ExportRow:

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from config.generations import site_generation
-from indicators.export_rows import BulkTable, ExportRow, bulk_tables
+from indicators.export_rows import PROVENANCE_COLUMNS, BulkTable, ExportRow, bulk_tables
 from indicators.models import Indicator, Source
 from indicators.spreadsheets import spreadsheet_safe
 
@@ -30,14 +30,7 @@ CSV_COLUMNS = [
     "period",
     "value",
     "unit",
-    "provisional",
-    "estimated",
-    "series_break",
-    "times_revised",
-    "origin",
-    "vintage",
-    "citation",
-    "note",
+    *PROVENANCE_COLUMNS,
 ]
 
 

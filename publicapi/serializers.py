@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from indicators import periods
+from indicators.export_rows import PROVENANCE_COLUMNS
 from indicators.models import Indicator, Observation, Source, Target
 from tasks.models import Commitment, ProgressStatus, Task
 
@@ -144,14 +145,7 @@ class ObservationSerializer(serializers.ModelSerializer):
             "geography",
             "period",
             "value",
-            "provisional",
-            "estimated",
-            "series_break",
-            "times_revised",
-            "origin",
-            "vintage",
-            "citation",
-            "note",
+            *PROVENANCE_COLUMNS,
         ]
 
 
