@@ -21,9 +21,22 @@ from indicators.services import review
 REVIEW_PERMISSION = "indicators.change_observation"
 
 
+def reviewer_required(view):
+    """Sign-in first, then the review permission (403 without it), as on every page of the queue."""
+    return login_required(permission_required(REVIEW_PERMISSION, raise_exception=True)(view))
+
+
+def _attempt(request, action, success: str) -> None:
+    """Run one review service call; its refusal becomes the error message instead of the success one."""
+    try:
+        action()
+        messages.success(request, success)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+
+
 @require_safe
-@login_required
-@permission_required(REVIEW_PERMISSION, raise_exception=True)
+@reviewer_required
 def review_queue(request):
     """Everything waiting for a second pair of eyes, and what was withdrawn."""
     context = {
@@ -56,55 +69,51 @@ def _decide(request, approve, reject, **target):
 
 
 @require_POST
-@login_required
-@permission_required(REVIEW_PERMISSION, raise_exception=True)
+@reviewer_required
 def observation_review(request, pk: int):
     return _decide(request, review.observation_approve, review.observation_reject, observation_id=pk)
 
 
 @require_POST
-@login_required
-@permission_required(REVIEW_PERMISSION, raise_exception=True)
+@reviewer_required
 def batch_review(request, batch):
     return _decide(request, review.batch_approve, review.batch_reject, batch=batch)
 
 
 @require_POST
-@login_required
-@permission_required(REVIEW_PERMISSION, raise_exception=True)
+@reviewer_required
 def withdrawal_propose(request, pk: int):
     """Ask for a published figure to be withdrawn, with the reason."""
     observation = get_object_or_404(Observation, pk=pk)
     form = WithdrawalForm(request.POST)
-    try:
+
+    def propose() -> None:
         if not form.is_valid():
             raise ValidationError(form.errors["reason"])
         review.withdrawal_propose(observation_id=observation.pk, user=request.user, reason=form.cleaned_data["reason"])
-        messages.success(request, _("Withdrawal proposed; it takes effect once someone else approves it."))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+
+    _attempt(request, propose, _("Withdrawal proposed; it takes effect once someone else approves it."))
     return redirect("entry:observation_history", pk=observation.pk)
 
 
 @require_POST
-@login_required
-@permission_required(REVIEW_PERMISSION, raise_exception=True)
+@reviewer_required
 def withdrawal_approve(request, pk: int):
-    try:
-        review.withdrawal_approve(observation_id=pk, user=request.user)
-        messages.success(request, _("Withdrawn: the figure left public pages and downloads; its record stays."))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    _attempt(
+        request,
+        lambda: review.withdrawal_approve(observation_id=pk, user=request.user),
+        _("Withdrawn: the figure left public pages and downloads; its record stays."),
+    )
     return redirect("entry:review_queue")
 
 
 @require_POST
-@login_required
-@permission_required(REVIEW_PERMISSION, raise_exception=True)
+@reviewer_required
 def withdrawal_restore(request, pk: int):
-    try:
-        review.withdrawal_restore(observation_id=get_object_or_404(Observation, pk=pk).pk, user=request.user)
-        messages.success(request, _("Restored: the figure is public again."))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    observation = get_object_or_404(Observation, pk=pk)
+    _attempt(
+        request,
+        lambda: review.withdrawal_restore(observation_id=observation.pk, user=request.user),
+        _("Restored: the figure is public again."),
+    )
     return redirect("entry:review_queue")
