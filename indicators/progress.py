@@ -1,7 +1,7 @@
 """The progress method: is an indicator, a commitment, a task on track? Pure functions, no ORM.
 
 `docs/progress-method.md` states this method in plain words; each worked example there is a test in
-`tests/progress/`, run on a real series of the bundled data. Change both together.
+`tests/indicators/progress/`, run on a real series of the bundled data. Change both together.
 
 What a series measures (its `kind`) chooses the arithmetic: levels, shares and counts by compound growth;
 growth rates and indices by their recent average in points, or year by year against an annual target;

@@ -16,7 +16,7 @@ from tests.factories import (
     SectorFactory,
     TaskFactory,
 )
-from tests.progress.real_series import real_series
+from tests.indicators.progress.real_series import real_series
 
 pytestmark = pytest.mark.django_db
 

@@ -22,10 +22,10 @@ from tests.factories import (
     TargetFactory,
     UserFactory,
 )
+from tests.indicators.ingestion.conftest import china, replay, usa, worldbank_rd  # noqa: F401 - fixtures
+from tests.indicators.ingestion.replay import Reply
+from tests.indicators.ingestion.test_worldbank import SERIES, built, serve
 from tests.indicators.test_commitment_statuses import status_jobs_run, status_jobs_sent
-from tests.ingestion.conftest import china, replay, usa, worldbank_rd  # noqa: F401 - fixtures
-from tests.ingestion.replay import Reply
-from tests.ingestion.test_worldbank import SERIES, built, serve
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

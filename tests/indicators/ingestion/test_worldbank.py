@@ -9,8 +9,8 @@ from indicators.ingestion import service
 from indicators.ingestion.connectors import worldbank
 from indicators.ingestion.errors import PermanentFetchError, RetryableFetchError
 from indicators.models import IngestRun, Observation, ObservationRevision
-from tests.ingestion.conftest import WB_PATH, value_of
-from tests.ingestion.replay import Reply, recorded
+from tests.indicators.ingestion.conftest import WB_PATH, value_of
+from tests.indicators.ingestion.replay import Reply, recorded
 
 pytestmark = pytest.mark.django_db
 SERIES = "GB.XPD.RSDV.GD.ZS"

@@ -24,7 +24,7 @@ from indicators.progress import (
     statuses_disagree,
     trend_projection,
 )
-from tests.progress.real_series import catalog_indicators, real_series, series_spec_of, targets_of
+from tests.indicators.progress.real_series import catalog_indicators, real_series, series_spec_of, targets_of
 
 
 def _assess(code, *, until=None, targets=None):

@@ -4,7 +4,7 @@ import pytest
 
 from indicators.models import Geography, Indicator, Source
 from tests.factories import GeographyFactory, IndicatorFactory, SourceFactory
-from tests.ingestion.replay import ReplayServer
+from tests.indicators.ingestion.replay import ReplayServer
 
 WB_PATH = "/v2/country/{countries}/indicator/{series}"
 NBS_PATH = "/easyquery.htm"

@@ -7,7 +7,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-RECORDED = Path(__file__).resolve().parent.parent / "recorded"
+RECORDED = Path(__file__).resolve().parents[2] / "recorded"
 
 
 def recorded(relative: str) -> bytes:

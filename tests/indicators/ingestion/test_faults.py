@@ -8,8 +8,8 @@ from indicators.ingestion import service
 from indicators.ingestion.errors import PermanentFetchError, RetryableFetchError
 from indicators.models import IngestRun, Observation
 from indicators.tasks import refresh_indicator as refresh_indicator_job
-from tests.ingestion.conftest import NBS_PATH, OWID_PATH, WB_PATH
-from tests.ingestion.replay import Reply, recorded
+from tests.indicators.ingestion.conftest import NBS_PATH, OWID_PATH, WB_PATH
+from tests.indicators.ingestion.replay import Reply, recorded
 
 pytestmark = pytest.mark.django_db
 

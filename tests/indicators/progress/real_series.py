@@ -9,7 +9,7 @@ import yaml
 
 from indicators.progress import Point, SeriesSpec, TargetSpec
 
-PROJECT = Path(__file__).resolve().parents[2]
+PROJECT = Path(__file__).resolve().parents[3]
 SNAPSHOT = PROJECT / "indicators" / "snapshot" / "observations.csv"
 CATALOG = PROJECT / "catalog" / "data"
 

@@ -9,8 +9,8 @@ from indicators.ingestion import service
 from indicators.ingestion.connectors import owid
 from indicators.ingestion.errors import PermanentFetchError
 from indicators.models import IngestRun, Observation
-from tests.ingestion.conftest import OWID_PATH, value_of
-from tests.ingestion.replay import Reply, recorded
+from tests.indicators.ingestion.conftest import OWID_PATH, value_of
+from tests.indicators.ingestion.replay import Reply, recorded
 
 pytestmark = pytest.mark.django_db
 CO2 = "owid/co2-data__master__owid-co2-data.csv.china-rows.csv"

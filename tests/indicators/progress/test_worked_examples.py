@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from indicators.progress import assess_indicator
-from tests.progress.real_series import real_series, series_spec_of, targets_of
+from tests.indicators.progress.real_series import real_series, series_spec_of, targets_of
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "progress-method.md"
+DOC = Path(__file__).resolve().parents[3] / "docs" / "progress-method.md"
 _BLOCK = re.compile(r"```yaml example\n(.*?)```", re.DOTALL)
 
 

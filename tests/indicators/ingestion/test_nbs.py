@@ -10,8 +10,8 @@ from indicators.ingestion import service
 from indicators.ingestion.connectors import nbs
 from indicators.ingestion.errors import PermanentFetchError
 from indicators.models import IngestRun, Observation
-from tests.ingestion.conftest import NBS_PATH, value_of
-from tests.ingestion.replay import Reply, recorded
+from tests.indicators.ingestion.conftest import NBS_PATH, value_of
+from tests.indicators.ingestion.replay import Reply, recorded
 
 pytestmark = pytest.mark.django_db
 QUARTERLY = "nbs/QueryData__dbcode-hgjd__zb-A0103.json"

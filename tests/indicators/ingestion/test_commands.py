@@ -14,8 +14,8 @@ from indicators.models import Indicator, IngestRun, Observation, ObservationRevi
 from indicators.tasks import refresh_indicator as refresh_indicator_job
 from indicators.tasks import refresh_source
 from tests.factories import IndicatorFactory, ObservationFactory
-from tests.ingestion.conftest import WB_PATH, make_source, value_of
-from tests.ingestion.replay import Reply, recorded
+from tests.indicators.ingestion.conftest import WB_PATH, make_source, value_of
+from tests.indicators.ingestion.replay import Reply, recorded
 
 pytestmark = pytest.mark.django_db
 

@@ -23,11 +23,11 @@ from django.db import connection
 from indicators.ingestion.runs import ABANDONED
 from indicators.models import IngestRun, Observation
 from indicators.tasks import refresh_indicator
-from tests.ingestion.conftest import WB_PATH
-from tests.ingestion.replay import ReplayServer, Reply, recorded
+from tests.indicators.ingestion.conftest import WB_PATH
+from tests.indicators.ingestion.replay import ReplayServer, Reply, recorded
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
-ROOT = Path(__file__).resolve().parent.parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 SERIES = "GB.XPD.RSDV.GD.ZS"
 ROUTE = WB_PATH.format(countries="CHN;USA", series=SERIES)
 VISIBILITY_TIMEOUT = 10  # seconds before Redis re-delivers a job whose worker died without acknowledging it

@@ -20,8 +20,8 @@ from indicators.ingestion.writer import write_observations
 from indicators.models import IngestRun, Observation, ObservationRevision
 from indicators.tasks import refresh_indicator as refresh_indicator_job
 from tests.factories import GeographyFactory, IndicatorFactory, IngestRunFactory, ObservationFactory
-from tests.ingestion.conftest import WB_PATH
-from tests.ingestion.replay import Reply
+from tests.indicators.ingestion.conftest import WB_PATH
+from tests.indicators.ingestion.replay import Reply
 
 pytestmark = pytest.mark.django_db
 SERIES = "GB.XPD.RSDV.GD.ZS"

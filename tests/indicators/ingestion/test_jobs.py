@@ -10,8 +10,8 @@ from indicators.ingestion.runs import ABANDONED, POISON_THRESHOLD
 from indicators.models import IngestRun, Observation
 from indicators.tasks import refresh_indicator, refresh_source
 from tests.factories import IngestRunFactory
-from tests.ingestion.conftest import WB_PATH
-from tests.ingestion.replay import Reply, recorded
+from tests.indicators.ingestion.conftest import WB_PATH
+from tests.indicators.ingestion.replay import Reply, recorded
 
 pytestmark = pytest.mark.django_db
 BODY = "worldbank/GB.XPD.RSDV.GD.ZS__country-CHN-USA__per_page-1000__page-1.wdi-bulk.built.json"
