@@ -136,9 +136,10 @@ def postgres_baseline(geographies: int, periods: int) -> dict:
     sql = """
         INSERT INTO indicators_observation
             (indicator_id, geography_id, period, value, is_provisional, is_estimated, is_break, vintage, version,
-             origin, citation, note, revision_count, created_at, updated_at)
+             origin, citation, note, revision_count, created_at, updated_at, review_state, rejection_reason,
+             withdrawal_reason)
         SELECT %s, g.id, (DATE '1990-01-01' + p * INTERVAL '1 month')::date, ((g.id * 1009 + p * 31) %% 100000) / 100.0,
-               false, false, false, '', 1, 'api', %s, '', 0, now(), now()
+               false, false, false, '', 1, 'api', %s, '', 0, now(), now(), 'published', '', ''
         FROM (SELECT id FROM indicators_geography WHERE code LIKE 'G%%' ORDER BY code LIMIT %s) AS g
         CROSS JOIN generate_series(0, %s - 1) AS p
     """
