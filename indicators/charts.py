@@ -232,17 +232,9 @@ def compact_figure(
             hovertemplate="%{y}<extra></extra>",
         )
     )
-    if target_year is not None and target_value is not None:
-        figure.add_trace(
-            go.Scatter(
-                x=[datetime.date(target_year, 1, 1).isoformat()],
-                y=[target_value],
-                mode="markers",
-                name=_("Target"),
-                marker={"symbol": "star", "size": 12, "color": GUIDE_COLOUR},
-                hovertemplate=_("Target") + ": %{y}<extra></extra>",
-            )
-        )
+    target_period = datetime.date(target_year, 1, 1) if target_year is not None else None
+    target_marker = {"symbol": "star", "size": 12, "color": GUIDE_COLOUR}
+    _add_point_marker(figure, _one_point(target_period, target_value), _("Target"), target_marker)
     return pio.to_json(figure, validate=False)
 
 
@@ -324,65 +316,58 @@ def _draw_series(figure: go.Figure, one: Series, colour: str, year_to_date: bool
     )
 
 
+def _add_overlay_trace(figure: go.Figure, periods: list, values: list, **style) -> None:
+    """One part of the target overlay, drawn only where the overlay has points for it."""
+    if periods:
+        figure.add_trace(go.Scatter(x=_x(periods), y=values, **style))
+
+
+def _one_point(period: datetime.date | None, value: float | None) -> tuple[list, list]:
+    """A single marker's coordinates, or none when either is unknown."""
+    if period is None or value is None:
+        return [], []
+    return [period], [value]
+
+
+def _add_point_marker(figure: go.Figure, point: tuple[list, list], name: str, marker: dict) -> None:
+    """A labelled single marker (a baseline or a target) whose hover gives its value."""
+    _add_overlay_trace(
+        figure, *point, mode="markers", name=name, marker=marker, hovertemplate=name + ": %{y}<extra></extra>"
+    )
+
+
 def _draw_overlay_paths(figure: go.Figure, overlay: TargetOverlay) -> None:
     """The path the target requires and the current trend projected, both dashed."""
-    if overlay.required_periods:
-        figure.add_trace(
-            go.Scatter(
-                x=_x(overlay.required_periods),
-                y=overlay.required_values,
-                mode="lines",
-                name=_("Path required to reach the target"),
-                line={"color": "#2e8540", "dash": "dash", "width": 2},
-                hovertemplate=_("Required") + ": %{y:.2f}<extra></extra>",
-            )
-        )
-    if overlay.projection_periods:
-        figure.add_trace(
-            go.Scatter(
-                x=_x(overlay.projection_periods),
-                y=overlay.projection_values,
-                mode="lines",
-                name=_("Current trend, projected"),
-                line={"color": "#5b6475", "dash": "dot", "width": 2},
-                hovertemplate=_("Projected") + ": %{y:.2f}<extra></extra>",
-            )
+    paths = (
+        (overlay.required_periods, overlay.required_values, _("Path required to reach the target"), _("Required")),
+        (overlay.projection_periods, overlay.projection_values, _("Current trend, projected"), _("Projected")),
+    )
+    styles = ({"color": "#2e8540", "dash": "dash", "width": 2}, {"color": "#5b6475", "dash": "dot", "width": 2})
+    for (periods, values, name, hover_name), line in zip(paths, styles, strict=True):
+        _add_overlay_trace(
+            figure,
+            periods,
+            values,
+            mode="lines",
+            name=name,
+            line=line,
+            hovertemplate=hover_name + ": %{y:.2f}<extra></extra>",
         )
 
 
 def _draw_overlay_points(figure: go.Figure, overlay: TargetOverlay) -> None:
     """The baseline, the annual targets and the final target as markers."""
-    if overlay.base_period is not None and overlay.base_value is not None:
-        figure.add_trace(
-            go.Scatter(
-                x=_x([overlay.base_period]),
-                y=[overlay.base_value],
-                mode="markers",
-                name=_("Baseline"),
-                marker={"symbol": "square", "size": 11, "color": GUIDE_COLOUR},
-                hovertemplate=_("Baseline") + ": %{y}<extra></extra>",
-            )
-        )
-    if overlay.annual_periods:
-        figure.add_trace(
-            go.Scatter(
-                x=_x(overlay.annual_periods),
-                y=overlay.annual_values,
-                mode="markers",
-                name=_("Annual target"),
-                marker={"symbol": "line-ew-open", "size": 18, "color": "#2e8540", "line": {"width": 3}},
-                customdata=[html.escape(label) for label in overlay.annual_labels],
-                hovertemplate="%{customdata}<extra></extra>",
-            )
-        )
-    if overlay.target_period is not None and overlay.target_value is not None:
-        figure.add_trace(
-            go.Scatter(
-                x=_x([overlay.target_period]),
-                y=[overlay.target_value],
-                mode="markers",
-                name=_("Target"),
-                marker={"symbol": "star", "size": 15, "color": "#2e8540"},
-                hovertemplate=_("Target") + ": %{y}<extra></extra>",
-            )
-        )
+    baseline_marker = {"symbol": "square", "size": 11, "color": GUIDE_COLOUR}
+    _add_point_marker(figure, _one_point(overlay.base_period, overlay.base_value), _("Baseline"), baseline_marker)
+    _add_overlay_trace(
+        figure,
+        overlay.annual_periods,
+        overlay.annual_values,
+        mode="markers",
+        name=_("Annual target"),
+        marker={"symbol": "line-ew-open", "size": 18, "color": "#2e8540", "line": {"width": 3}},
+        customdata=[html.escape(label) for label in overlay.annual_labels],
+        hovertemplate="%{customdata}<extra></extra>",
+    )
+    target_marker = {"symbol": "star", "size": 15, "color": "#2e8540"}
+    _add_point_marker(figure, _one_point(overlay.target_period, overlay.target_value), _("Target"), target_marker)
