@@ -4,19 +4,10 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+# What a figure states beside its key (geography, period): the same names on ObservationRecord and Observation.
+FIGURE_FIELDS = ("value", "vintage", "citation", "note", "is_provisional", "is_estimated", "is_break")
 # The bundled snapshot's CSV header: the indicator's code, then ObservationRecord's fields.
-SNAPSHOT_COLUMNS = [
-    "indicator_code",
-    "geography_code",
-    "period",
-    "value",
-    "vintage",
-    "citation",
-    "note",
-    "is_provisional",
-    "is_estimated",
-    "is_break",
-]
+SNAPSHOT_COLUMNS = ["indicator_code", "geography_code", "period", *FIGURE_FIELDS]
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from django.db import connection
 from django.db.models import F
 
 from config.generations import site_generation_bump
+from indicators.ingestion.records import FIGURE_FIELDS
 from indicators.models import Indicator, Observation, ObservationRevision
 
 Origin = Observation.Origin
@@ -62,13 +63,7 @@ NEW_FIELDS = (
 )
 # Everything `figure_apply` and `review_reset` change on a stored row.
 UPDATED_FIELDS = (
-    "value",
-    "vintage",
-    "citation",
-    "note",
-    "is_provisional",
-    "is_estimated",
-    "is_break",
+    *FIGURE_FIELDS,
     "origin",
     "ingest_run",
     "entered_by",
