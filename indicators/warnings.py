@@ -46,30 +46,28 @@ def _figures_text(figures: Sequence[Point], frequency: str) -> str:
     return ", ".join(f"{periods.format_period(point.period, frequency)}: {point.value:g}" for point in figures)
 
 
-def below_neutral_line(points: Sequence[Point], frequency: str, neutral_value: float) -> EarlyWarning | None:
-    """A diffusion index (a PMI) under its neutral line for three periods running: activity is contracting."""
+def _run_below(
+    points: Sequence[Point], frequency: str, line: float, *, rule: str, line_name: str
+) -> EarlyWarning | None:
+    """The latest figures under `line` for RUN_LENGTH periods running, none missing between them."""
     run = _latest_run(points, frequency)
-    if run is None or not all(point.value < neutral_value for point in run):
+    if run is None or not all(point.value < line for point in run):
         return None
     return EarlyWarning(
-        rule=BELOW_NEUTRAL,
-        message=f"Below the neutral line of {neutral_value:g} for {RUN_LENGTH} periods running "
-        f"({_figures_text(run, frequency)}).",
+        rule=rule,
+        message=f"Below {line_name} of {line:g} for {RUN_LENGTH} periods running ({_figures_text(run, frequency)}).",
         figures=run,
     )
+
+
+def below_neutral_line(points: Sequence[Point], frequency: str, neutral_value: float) -> EarlyWarning | None:
+    """A diffusion index (a PMI) under its neutral line for three periods running: activity is contracting."""
+    return _run_below(points, frequency, neutral_value, rule=BELOW_NEUTRAL, line_name="the neutral line")
 
 
 def below_annual_target(points: Sequence[Point], frequency: str, target_value: float) -> EarlyWarning | None:
     """A growth rate under the year's target for three periods running."""
-    run = _latest_run(points, frequency)
-    if run is None or not all(point.value < target_value for point in run):
-        return None
-    return EarlyWarning(
-        rule=BELOW_TARGET,
-        message=f"Below the annual target of {target_value:g} for {RUN_LENGTH} periods running "
-        f"({_figures_text(run, frequency)}).",
-        figures=run,
-    )
+    return _run_below(points, frequency, target_value, rule=BELOW_TARGET, line_name="the annual target")
 
 
 def far_below_mean(points: Sequence[Point], frequency: str) -> EarlyWarning | None:
