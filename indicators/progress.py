@@ -748,7 +748,6 @@ def _assess_compound_growth(series: list[Point], spec: SeriesSpec) -> ProgressRe
         latest=latest,
         actual=rate,
         basis=CAGR,
-        years=_years_of(base, latest),
     )
 
 
@@ -823,7 +822,6 @@ def _assess_pace(series: list[Point], spec: SeriesSpec) -> ProgressResult:
         latest=last,
         actual=pace,
         basis=POINTS,
-        years=_years_of(first, last),
     )
 
 
@@ -882,7 +880,6 @@ def _assess_neutral_line(series: list[Point], spec: SeriesSpec) -> ProgressResul
         latest=latest,
         actual=mean - neutral,
         basis=POINTS,
-        years=_years_of(recent[0], latest),
     )
 
 
