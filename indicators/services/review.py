@@ -47,14 +47,26 @@ def _pending(queryset) -> list[Observation]:
     return pending
 
 
+def _published_data_moved(*indicator_ids: int) -> None:
+    """Published figures changed: the indicators' caches move and the commitments' statuses are recomputed."""
+    data_version_bump(*indicator_ids)
+    record_commitment_statuses.delay_on_commit()
+
+
+def _public_change_saved(observation: Observation) -> Observation:
+    """Save a figure that left or rejoined the public pages, and move what reads published data."""
+    observation.save()
+    _published_data_moved(observation.indicator_id)
+    return observation
+
+
 def _decide(pending: list[Observation], *, user, state: str, reason: str = "") -> int:
     now = timezone.now()
     Observation.objects.filter(pk__in=[observation.pk for observation in pending]).update(
         review_state=state, reviewed_by=user, reviewed_at=now, rejection_reason=reason, updated_at=now
     )
     if state == State.PUBLISHED:
-        data_version_bump(*{observation.indicator_id for observation in pending})
-        record_commitment_statuses.delay_on_commit()
+        _published_data_moved(*{observation.indicator_id for observation in pending})
     return len(pending)
 
 
@@ -123,10 +135,7 @@ def withdrawal_approve(*, observation_id: int, user) -> Observation:
     _refuse_own([observation], user, who="withdrawal_proposed_by_id")
     observation.withdrawal_approved_by = user
     observation.withdrawn_at = timezone.now()
-    observation.save()
-    data_version_bump(observation.indicator_id)
-    record_commitment_statuses.delay_on_commit()
-    return observation
+    return _public_change_saved(observation)
 
 
 @transaction.atomic
@@ -140,7 +149,4 @@ def withdrawal_restore(*, observation_id: int, user) -> Observation:
     observation.withdrawn_at = None
     observation.restored_by = user
     observation.restored_at = timezone.now()
-    observation.save()
-    data_version_bump(observation.indicator_id)
-    record_commitment_statuses.delay_on_commit()
-    return observation
+    return _public_change_saved(observation)
