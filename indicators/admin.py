@@ -17,6 +17,7 @@ from indicators.models import (
     Source,
     Target,
 )
+from indicators.tasks import record_commitment_statuses
 from tasks.admin import CommitmentAdmin
 from tasks.models import Commitment
 
@@ -47,6 +48,27 @@ class CommitmentLinkInline(admin.TabularInline):
     extra = 0
 
 
+class RecordsCommitmentStatusesMixin:
+    """Targets, an indicator's kind and direction, and commitment links decide computed statuses: an admin edit
+    records the statuses it moves once it commits, as a change to published data does."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        record_commitment_statuses.delay_on_commit()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        record_commitment_statuses.delay_on_commit()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        record_commitment_statuses.delay_on_commit()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        record_commitment_statuses.delay_on_commit()
+
+
 class IndicatorLinkInline(admin.TabularInline):
     model = CommitmentIndicator
     fields = ("indicator", "reason")
@@ -60,7 +82,7 @@ admin.site.unregister(Commitment)
 
 
 @admin.register(Commitment)
-class CommitmentWithIndicatorsAdmin(CommitmentAdmin):
+class CommitmentWithIndicatorsAdmin(RecordsCommitmentStatusesMixin, CommitmentAdmin):
     list_display = (*CommitmentAdmin.list_display, "indicator_count")
     inlines = [IndicatorLinkInline, *CommitmentAdmin.inlines]
 
@@ -73,7 +95,7 @@ class CommitmentWithIndicatorsAdmin(CommitmentAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(SiteGenerationAdminMixin, SimpleHistoryAdmin):
+class IndicatorAdmin(RecordsCommitmentStatusesMixin, SiteGenerationAdminMixin, SimpleHistoryAdmin):
     list_display = ("code", "name_en", "source", "frequency", "arrival", "unit", "last_success_at")
     list_filter = ("arrival", "frequency", "source", "headline_for", "sectors")
     search_fields = ("code", "name_en", "name_zh", "source_series_code")
@@ -84,7 +106,7 @@ class IndicatorAdmin(SiteGenerationAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(SiteGenerationAdminMixin, SimpleHistoryAdmin):
+class TargetAdmin(RecordsCommitmentStatusesMixin, SiteGenerationAdminMixin, SimpleHistoryAdmin):
     list_display = ("indicator", "kind", "value", "value_high", "base_year", "target_year", "document_title")
     list_filter = ("kind", "target_year")
     search_fields = ("indicator__code", "document_title", "clause_quote")

@@ -6,9 +6,11 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.contrib import admin
 from django.core.management import call_command
+from django.test import RequestFactory
 
-from indicators.models import CommitmentStatusChange, Indicator, Observation
+from indicators.models import CommitmentStatusChange, Indicator, Observation, Target
 from indicators.services.commitment_statuses import commitment_status_changes_record
 from indicators.services.observation_writes import data_version_bump
 from indicators.services.observations import observation_record, observation_revert
@@ -167,4 +169,16 @@ def test_the_catalog_and_snapshot_loads_send_the_job(db, django_capture_on_commi
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         call_command(command, stdout=io.StringIO())
 
+    assert status_jobs_sent(callbacks) == 1
+
+
+@pytest.mark.parametrize("model", [Target, Indicator])
+def test_an_admin_edit_of_a_target_or_an_indicator_records_the_statuses_it_moves(
+    dataset, django_capture_on_commit_callbacks, model
+):
+    edited = model.objects.first()
+    request = RequestFactory().post("/admin/")
+    request.user = UserFactory(is_staff=True, is_superuser=True)
+    with django_capture_on_commit_callbacks() as callbacks:
+        admin.site._registry[model].save_model(request, edited, form=None, change=True)
     assert status_jobs_sent(callbacks) == 1
