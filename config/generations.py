@@ -51,14 +51,13 @@ def site_generation_bump() -> None:
 
 
 class SiteGenerationAdminMixin:
-    """Admin edits of what the public pages print move the generation, like any other writer's."""
+    """Admin edits of what the public pages print move the generation, like any other writer's.
+
+    The change form saves the object, then its relations and inlines, in one transaction: the bump when it commits
+    covers both, so `save_related` needs none of its own."""
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        site_generation_bump()
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
         site_generation_bump()
 
     def delete_model(self, request, obj):

@@ -56,10 +56,6 @@ class RecordsCommitmentStatusesMixin:
         super().save_model(request, obj, form, change)
         record_commitment_statuses.delay_on_commit()
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        record_commitment_statuses.delay_on_commit()
-
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
         record_commitment_statuses.delay_on_commit()
