@@ -9,7 +9,6 @@ Time codes: `2019` a year, `2019A`…`2019D` quarters one to four, `201909` a mo
 
 import datetime
 import json
-import re
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 
@@ -17,6 +16,7 @@ import httpx
 from django.conf import settings
 from django.utils import timezone
 
+from indicators.ingestion.connectors.time_codes import TimeCodes
 from indicators.ingestion.errors import PermanentFetchError
 from indicators.ingestion.http import get_json
 from indicators.ingestion.records import ObservationRecord, SkippedRecord
@@ -24,11 +24,7 @@ from indicators.ingestion.records import ObservationRecord, SkippedRecord
 DATABASES = {"hgyd": "monthly", "hgjd": "quarterly", "hgnd": "annual"}
 # How far back one query reaches, in the interface's own `LAST<n>` time selector.
 TIME_WINDOW = {"monthly": "LAST60", "quarterly": "LAST24", "annual": "LAST30"}
-_SJ = {
-    "annual": re.compile(r"^(?P<year>\d{4})$"),
-    "quarterly": re.compile(r"^(?P<year>\d{4})(?P<quarter>[A-D])$"),
-    "monthly": re.compile(r"^(?P<year>\d{4})(?P<month>0[1-9]|1[0-2])$"),
-}
+_SJ = TimeCodes(what="NBS time code", quarters="ABCD")
 
 
 def split_series_code(series_code: str) -> tuple[str, str]:
@@ -41,15 +37,7 @@ def split_series_code(series_code: str) -> tuple[str, str]:
 
 
 def parse_sj(code: str, frequency: str) -> datetime.date:
-    match = _SJ[frequency].match(code or "")
-    if not match:
-        raise PermanentFetchError(f"NBS time code {code!r} is not a {frequency} period")
-    year = int(match["year"])
-    if frequency == "quarterly":
-        return datetime.date(year, "ABCD".index(match["quarter"]) * 3 + 1, 1)
-    if frequency == "monthly":
-        return datetime.date(year, int(match["month"]), 1)
-    return datetime.date(year, 1, 1)
+    return _SJ.period(code, frequency)
 
 
 def query_params(dbcode: str, zb: str) -> dict[str, str]:

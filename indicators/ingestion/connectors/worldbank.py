@@ -14,15 +14,12 @@ import httpx
 from django.conf import settings
 
 from indicators.ingestion.connectors.geographies import geography_codes
+from indicators.ingestion.connectors.time_codes import TimeCodes
 from indicators.ingestion.errors import PermanentFetchError
 from indicators.ingestion.http import get_json
 from indicators.ingestion.records import ObservationRecord, SkippedRecord
 
-_DATE_PATTERNS = {
-    "annual": re.compile(r"^(?P<year>\d{4})$"),
-    "quarterly": re.compile(r"^(?P<year>\d{4})Q(?P<quarter>[1-4])$"),
-    "monthly": re.compile(r"^(?P<year>\d{4})M(?P<month>0[1-9]|1[0-2])$"),
-}
+_DATES = TimeCodes(what="World Bank date", quarters="1234", quarter_mark="Q", month_mark="M")
 _UNIT_IN_NAME = re.compile(r"\(([^()]*)\)\s*$")
 # obs_status codes the API uses; anything else is kept in the note.
 _ESTIMATED, _PROVISIONAL = "E", "P"
@@ -49,15 +46,7 @@ def _number(value: object) -> Decimal | None:
 
 
 def parse_date(text: str, frequency: str) -> datetime.date:
-    match = _DATE_PATTERNS[frequency].match(text or "")
-    if not match:
-        raise PermanentFetchError(f"World Bank date {text!r} is not a {frequency} period")
-    year = int(match["year"])
-    if frequency == "quarterly":
-        return datetime.date(year, (int(match["quarter"]) - 1) * 3 + 1, 1)
-    if frequency == "monthly":
-        return datetime.date(year, int(match["month"]), 1)
-    return datetime.date(year, 1, 1)
+    return _DATES.period(text, frequency)
 
 
 def unit_from_row(row: dict) -> str | None:
