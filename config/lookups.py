@@ -7,7 +7,6 @@ from typing import TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
-from django.utils.functional import SimpleLazyObject
 
 Found = TypeVar("Found")
 
@@ -18,11 +17,3 @@ def found_or_404(find: Callable[[], Found]) -> Found:
         return find()
     except ObjectDoesNotExist as missing:
         raise Http404(str(missing)) from missing
-
-
-def lazy_or_404(find: Callable[[], Found]) -> SimpleLazyObject:
-    """Selected when a template first reads it (a cached fragment may never do), a 404 if it does not exist.
-
-    The 404 is raised before the template sees the error: templates render a `DoesNotExist` as an empty string.
-    """
-    return SimpleLazyObject(lambda: found_or_404(find))

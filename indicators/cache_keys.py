@@ -1,20 +1,37 @@
-"""Keys of the public pages' cached fragments: the site generation (config/generations.py), the day and the
-page's state. Writers invalidate by bumping the generation; nothing here listens for saves."""
+"""What the public pages print, kept in the shared cache under the site generation (config/generations.py), the
+day and the page's state. Writers invalidate by bumping the generation; nothing here listens for saves.
+
+A view selects its page's data through `page_data` before it renders: on a hit the data comes from one cache
+read and no query runs; on a miss the selectors run (a 404 among them is raised there, never inside a template)
+and their result is stored for the next request, signed in or not, page or htmx fragment.
+"""
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
+from typing import TypeVar
+
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 
 from config.generations import site_generation
 
+Selected = TypeVar("Selected")
+
 
 def page_key(language: str, *state) -> str:
-    """Everything a public fragment depends on: the generation, the day (freshness is judged against it),
+    """Everything a public page's data depends on: the generation, the day (freshness is judged against it),
     the language and the page's normalised URL state."""
     return ":".join([site_generation(), timezone.localdate().isoformat(), language, *(str(part) for part in state)])
 
 
-def fragment_cache(language: str, *state) -> dict:
-    """The template context a page's `{% cache %}` tags read: the key and how long a fragment lives."""
-    return {"fragment_key": page_key(language, *state), "fragment_seconds": settings.PAGE_CACHE_SECONDS}
+def page_data(language: str, *state, select: Callable[[], Selected]) -> Selected:
+    """What `select` returns for this page state, from the cache when this generation already selected it."""
+    key = "page-data:" + hashlib.sha256(page_key(language, *state).encode()).hexdigest()[:32]
+    selected = cache.get(key)
+    if selected is None:
+        selected = select()
+        cache.set(key, selected, settings.PAGE_CACHE_SECONDS)
+    return selected

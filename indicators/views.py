@@ -8,15 +8,14 @@ from csp.decorators import csp_replace
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
-from config.lookups import found_or_404, lazy_or_404
+from config.lookups import found_or_404
 from config.rendering import render_page
 from indicators import changes, documents, export_rows, exports, panels, progress, selectors, summaries
-from indicators.cache_keys import fragment_cache
+from indicators.cache_keys import page_data
 from indicators.forms import ChangesFilterForm, IndicatorListFilterForm, SeriesFilterForm
 
 EARLY_WARNINGS_DOCUMENT = Path(settings.BASE_DIR) / "docs" / "early-warnings.md"
@@ -37,7 +36,11 @@ def indicator_list(request):
         source=data.get("source", ""),
         freshness=data.get("freshness", ""),
     )
-    page = panels.indicator_list_get(filters=filters, language=get_language())
+    language = get_language()
+    state = (filters.task, filters.sector, filters.source, filters.freshness)
+    page = page_data(
+        language, "indicators", *state, select=lambda: panels.indicator_list_get(filters=filters, language=language)
+    )
     return render_page(
         request,
         "indicators/indicator_list.html",
@@ -48,25 +51,17 @@ def indicator_list(request):
 
 @require_safe
 def indicator_detail(request, code: str):
-    """One indicator: its chart or table, geographies, period range, definition, source and downloads.
-
-    Selected lazily: on a cache hit the template reads neither `page` nor the title's `indicator`; an unknown
-    code is a 404 when the first of them is read.
-    """
+    """One indicator: its chart or table, geographies, period range, definition, source and downloads."""
     language = get_language()
     filters = selectors.ChartFilters.from_form(_series_form(request, code).valid_data())
-    context = fragment_cache(
-        language, "indicator", code, *filters.geographies, filters.start, filters.end, filters.view
-    )
-    context["indicator"] = lazy_or_404(lambda: selectors.indicator_get(code=code))
-    context["page"] = lazy_or_404(
-        lambda: panels.indicator_page_get(
-            indicator=selectors.indicator_get_for_page(code=code), filters=filters, language=language
-        )
-    )
-    context["early_warnings"] = SimpleLazyObject(
-        lambda: summaries.early_warnings_get(indicators=[context["page"].indicator])
-    )
+
+    def select() -> dict:
+        indicator = found_or_404(lambda: selectors.indicator_get_for_page(code=code))
+        page = panels.indicator_page_get(indicator=indicator, filters=filters, language=language)
+        return {"page": page, "early_warnings": summaries.early_warnings_get(indicators=[page.indicator])}
+
+    state = (code, *filters.geographies, filters.start, filters.end, filters.view)
+    context = page_data(language, "indicator", *state, select=select)
     return render_page(request, "indicators/indicator_detail.html", context, partials={"chart-panel": "chart-panel"})
 
 

@@ -1,7 +1,7 @@
 """An unknown task, sector or indicator: the selectors raise DoesNotExist, the views answer 404.
 
-The htmx fragments do not render the title, so there the 404 comes from the page's own lazy selection;
-a DoesNotExist reaching the template would render as an empty fragment with a 200.
+The views select before rendering, so a fragment's 404 comes from the same selection as its page's; a
+DoesNotExist reaching a template would render as an empty fragment with a 200.
 """
 
 import pytest

@@ -1,0 +1,78 @@
+"""The page-data cache: views select before rendering, and what they selected serves the next request."""
+
+import pytest
+from django.http import Http404
+
+from config.generations import site_generation_bump
+from indicators.cache_keys import page_data
+from tests.dashboard.conftest import build_dataset
+from tests.factories import UserFactory
+
+# A signed-in visitor bypasses the whole-page cache. Once another request selected a page's data, their only
+# queries are the session, the user and the user's and groups' permissions the menu shows (a `geo` filter
+# reads the indicator's geography codes as well).
+SIGNED_IN_WARM = {
+    "/": 4,
+    "/tasks/1/": 4,
+    "/tasks/1/?sector=sector-1": 4,
+    "/sectors/": 4,
+    "/sectors/sector-1/": 4,
+    "/indicators/": 4,
+    "/indicators/ind-1-1/": 4,
+    "/indicators/ind-1-1/?geo=CHN&view=table": 5,
+}
+
+
+class Selections:
+    """A select function that counts its calls."""
+
+    def __init__(self, result):
+        self.result, self.calls = result, 0
+
+    def __call__(self):
+        self.calls += 1
+        if isinstance(self.result, Exception):
+            raise self.result
+        return self.result
+
+
+def test_page_data_is_selected_once_per_generation_and_state():
+    select = Selections({"rows": [1, 2]})
+    assert page_data("en", "tasks", select=select) == {"rows": [1, 2]}
+    assert page_data("en", "tasks", select=select) == {"rows": [1, 2]}
+    assert select.calls == 1
+    page_data("zh-hans", "tasks", select=select)
+    page_data("en", "task", 1, select=select)
+    assert select.calls == 3
+
+
+@pytest.mark.django_db
+def test_page_data_is_selected_again_after_a_writer_bumps_the_generation():
+    select = Selections(["figures"])
+    page_data("en", "tasks", select=select)
+    site_generation_bump()
+    page_data("en", "tasks", select=select)
+    assert select.calls == 2
+
+
+def test_a_page_that_is_not_found_raises_before_rendering_and_is_never_stored():
+    select = Selections(Http404("no such task"))
+    for _ in range(2):
+        with pytest.raises(Http404):
+            page_data("en", "task", 9, select=select)
+    assert select.calls == 2
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("url", "queries"), SIGNED_IN_WARM.items())
+def test_a_signed_in_visitor_reads_the_page_data_another_request_selected(
+    client, django_assert_num_queries, url, queries
+):
+    build_dataset(scale=1)
+    client.get(url)
+    client.force_login(UserFactory())
+    client.get(url)
+    with django_assert_num_queries(queries):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert "Sign out" in response.content.decode()
