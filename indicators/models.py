@@ -455,6 +455,9 @@ class ObservationRevision(models.Model):
         REVERT = "revert", _("An admin reverted a change")
         SOURCE_WITHDRAWAL = "source_withdrawal", _("The source withdrew the figure")
 
+    # What a revision keeps of the replaced figure, each as `old_<name>`.
+    KEPT_FIELDS = ("value", "vintage", "origin", "citation", "version", "is_provisional", "is_estimated", "is_break")
+
     observation = models.ForeignKey(Observation, on_delete=models.CASCADE, related_name="revisions")
     old_value = models.DecimalField(max_digits=24, decimal_places=6)
     new_value = models.DecimalField(max_digits=24, decimal_places=6)
@@ -488,20 +491,9 @@ class ObservationRevision(models.Model):
     @classmethod
     def of(cls, current: "Observation", *, new_value, reason: str, run=None, user=None) -> "ObservationRevision":
         """The unsaved record of `current` as it stands, about to be replaced by `new_value`."""
+        kept = {f"old_{name}": getattr(current, name) for name in cls.KEPT_FIELDS}
         return cls(
-            observation=current,
-            old_value=current.value,
-            new_value=new_value,
-            old_vintage=current.vintage,
-            old_origin=current.origin,
-            old_citation=current.citation,
-            old_version=current.version,
-            old_is_provisional=current.is_provisional,
-            old_is_estimated=current.is_estimated,
-            old_is_break=current.is_break,
-            reason=reason,
-            replaced_by_run=run,
-            replaced_by_user=user,
+            observation=current, new_value=new_value, reason=reason, replaced_by_run=run, replaced_by_user=user, **kept
         )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from django.conf import settings
 from django.core.cache import cache
@@ -223,6 +223,10 @@ class TraceStep:
     target_year: int | None
 
 
+# A trace step holds these of the indicator's assessment (progress.ProgressResult), by the same names.
+_TRACE_FROM_ASSESSMENT = tuple(field.name for field in fields(TraceStep) if field.name != "indicator")
+
+
 @dataclass(frozen=True)
 class CommitmentStatus:
     """A commitment's status as its indicators compute it, and each indicator's part in it."""
@@ -236,17 +240,9 @@ class CommitmentStatus:
 
 
 def _trace_step(code: str, summary: IndicatorSummary) -> TraceStep:
-    assessment = summary.assessment
-    return TraceStep(
-        indicator=code,
-        status=assessment.status,
-        method=assessment.method,
-        reason=assessment.reason,
-        actual_rate=assessment.actual_rate,
-        required_rate=assessment.required_rate,
-        basis=assessment.basis,
-        target_year=assessment.target_year,
-    )
+    """The indicator's part, copied from its assessment: a trace step's fields but `indicator` are the assessment's."""
+    copied = {name: getattr(summary.assessment, name) for name in _TRACE_FROM_ASSESSMENT}
+    return TraceStep(indicator=code, **copied)
 
 
 def commitment_statuses(
