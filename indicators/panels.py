@@ -315,35 +315,19 @@ def _overlay(
     return charts.TargetOverlay()
 
 
-def _chart_panel_build(
-    *,
-    indicator: Indicator,
-    summary: IndicatorSummary,
-    home_points: Series,
-    geographies: list[Geography],
-    filters: ChartFilters,
-    language: str,
-) -> ChartPanel:
-    names = {geography.code: localized(geography, "name", language) for geography in geographies}
-    with_data, years = _geographies_with_data(indicator, names)
-    selected = _charted(with_data, filters)
-    series, rows = _series_and_rows(indicator, selected, names, filters)
-    figure_json = charts.indicator_figure(
+def _chart_figure(
+    indicator: Indicator, series: list[charts.Series], overlay: charts.TargetOverlay, language: str
+) -> str:
+    """The indicator's chart of the series, its labels in the reader's language."""
+    return charts.indicator_figure(
         title=localized(indicator, "name", language),
         unit=localized(indicator, "unit", language),
         source=_source_with_licence(indicator.source, language),
         frequency=indicator.frequency,
         series=series,
-        overlay=_overlay(indicator, summary, home_points, selected),
+        overlay=overlay,
         year_to_date=indicator.aggregation == Indicator.Aggregation.YEAR_TO_DATE,
         neutral_value=None if indicator.neutral_value is None else float(indicator.neutral_value),
-    )
-    return ChartPanel(
-        figure_json=figure_json,
-        rows=rows,
-        years=years,
-        selected_geographies=selected,
-        geographies_with_data=with_data,
     )
 
 
@@ -452,17 +436,21 @@ def _chart_panel_get(
     """The chart panel from the cache, else built (reading the home series unless the summary loaded it)."""
     key = _chart_panel_key(indicator, summary, filters, language)
     panel = cache.get(key)
-    if panel is None:
-        home_points = loaded[indicator.pk] if indicator.pk in loaded else home_series([indicator.pk])[indicator.pk]
-        panel = _chart_panel_build(
-            indicator=indicator,
-            summary=summary,
-            home_points=home_points,
-            geographies=geographies,
-            filters=filters,
-            language=language,
-        )
-        cache.set(key, panel, settings.PAGE_CACHE_SECONDS)
+    if panel is not None:
+        return panel
+    names = {geography.code: localized(geography, "name", language) for geography in geographies}
+    with_data, years = _geographies_with_data(indicator, names)
+    selected = _charted(with_data, filters)
+    series, rows = _series_and_rows(indicator, selected, names, filters)
+    home_points = loaded[indicator.pk] if indicator.pk in loaded else home_series([indicator.pk])[indicator.pk]
+    panel = ChartPanel(
+        figure_json=_chart_figure(indicator, series, _overlay(indicator, summary, home_points, selected), language),
+        rows=rows,
+        years=years,
+        selected_geographies=selected,
+        geographies_with_data=with_data,
+    )
+    cache.set(key, panel, settings.PAGE_CACHE_SECONDS)
     return panel
 
 
