@@ -221,17 +221,8 @@ def compact_figure(
     if year_to_date:
         periods, values = _break_at_january(periods, values)
     _draw_neutral_line(figure, neutral_value)
-    figure.add_trace(
-        go.Scatter(
-            x=_x(periods),
-            y=values,
-            mode="lines+markers",
-            name=title,
-            line={"color": HOME_COLOUR, "width": 2},
-            marker={"size": 4},
-            hovertemplate="%{y}<extra></extra>",
-        )
-    )
+    home_style = {"line": {"color": HOME_COLOUR, "width": 2}, "marker": {"size": 4}}
+    _add_line(figure, periods, values, title, hovertemplate="%{y}<extra></extra>", **home_style)
     target_period = datetime.date(target_year, 1, 1) if target_year is not None else None
     target_marker = {"symbol": "star", "size": 12, "color": GUIDE_COLOUR}
     _add_point_marker(figure, _one_point(target_period, target_value), _("Target"), target_marker)
@@ -295,25 +286,28 @@ def _draw_series(figure: go.Figure, one: Series, colour: str, year_to_date: bool
     periods, values, revised = one.periods, one.values, one.revised
     if year_to_date:
         periods, values, revised, flags = _break_at_january(periods, values, revised, flags)
-    figure.add_trace(
-        go.Scatter(
-            x=_x(periods),
-            y=values,
-            mode="lines+markers",
-            name=name,
-            line={"color": colour, "width": 3 if one.emphasised else 1.5},
-            marker={
-                "size": [9 if was or flag else 5 for was, flag in zip(revised, flags, strict=True)],
-                "symbol": [_marker_symbol(was, flag) for was, flag in zip(revised, flags, strict=True)],
-                "color": colour,
-            },
-            customdata=[
-                " ".join(part for part in (_("revised") if was else "", _flag_hover(flag)) if part)
-                for was, flag in zip(revised, flags, strict=True)
-            ],
-            hovertemplate=f"{name}: %{{y}} %{{customdata}}<extra></extra>",
-        )
+    _add_line(
+        figure,
+        periods,
+        values,
+        name,
+        line={"color": colour, "width": 3 if one.emphasised else 1.5},
+        marker={
+            "size": [9 if was or flag else 5 for was, flag in zip(revised, flags, strict=True)],
+            "symbol": [_marker_symbol(was, flag) for was, flag in zip(revised, flags, strict=True)],
+            "color": colour,
+        },
+        customdata=[
+            " ".join(part for part in (_("revised") if was else "", _flag_hover(flag)) if part)
+            for was, flag in zip(revised, flags, strict=True)
+        ],
+        hovertemplate=f"{name}: %{{y}} %{{customdata}}<extra></extra>",
     )
+
+
+def _add_line(figure: go.Figure, periods: list, values: list, name: str, **style) -> None:
+    """A geography's series as a line with a marker at each figure, the way every chart draws one."""
+    figure.add_trace(go.Scatter(x=_x(periods), y=values, mode="lines+markers", name=name, **style))
 
 
 def _add_overlay_trace(figure: go.Figure, periods: list, values: list, **style) -> None:
