@@ -89,24 +89,30 @@ def indicator_entry(request, code: str):
         form = ObservationForm(request.POST, indicator=indicator)
         if form.is_valid() and (result := _record(request, form)):
             saved = _saved_message(result)
-            if not request.htmx:
-                messages.success(request, saved)
-                return redirect("entry:indicator", code=indicator.code)
+            if response := _redirect_unless_htmx(request, saved, "entry:indicator", code=indicator.code):
+                return response
             form = ObservationForm(indicator=indicator)
     else:
         form = _entry_form(request, indicator)
-    context = {
-        "indicator": indicator,
-        "form": form,
-        "saved": saved,
-        "observations": selectors.indicator_recent_observations(indicator=indicator),
-    }
+    observations = selectors.indicator_recent_observations(indicator=indicator)
+    context = {"indicator": indicator, "form": form, "saved": saved, "observations": observations}
     return render_page(
         request,
         "entry/indicator_entry.html",
         context,
         partials={"entry-form": "entry-result" if saved else "entry-form"},
     )
+
+
+def _redirect_unless_htmx(request, message: str, to: str, **url_args) -> HttpResponse | None:
+    """After a save: a plain post is told `message` on the page it is redirected to (post/redirect/get).
+
+    An htmx post gets None: the view renders its panel again in place, with a fresh form.
+    """
+    if request.htmx:
+        return None
+    messages.success(request, message)
+    return redirect(to, **url_args)
 
 
 def _entry_form(request, indicator: Indicator) -> ObservationForm:
@@ -318,16 +324,12 @@ def commitment_assess_view(request, code: str):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            if not request.htmx:
-                messages.success(request, _("Assessment recorded."))
-                return redirect("entry:commitment", code=commitment.code)
+            recorded = _("Assessment recorded.")
+            if response := _redirect_unless_htmx(request, recorded, "entry:commitment", code=commitment.code):
+                return response
             form, saved = AssessmentForm(initial={"assessed_on": timezone.localdate()}), True
-    context = {
-        "commitment": commitment,
-        "form": form,
-        "saved": saved,
-        "assessments": selectors.commitment_assessments(commitment=commitment),
-    }
+    assessments = selectors.commitment_assessments(commitment=commitment)
+    context = {"commitment": commitment, "form": form, "saved": saved, "assessments": assessments}
     return render_page(
         request, "entry/commitment_assess.html", context, partials={"assessment-panel": "assessment-panel"}
     )
