@@ -3,9 +3,10 @@
 `docs/progress-method.md` states this method in plain words; each worked example there is a test in
 `tests/indicators/progress/`, run on a real series of the bundled data. Change both together.
 
-What a series measures (its `kind`) chooses the arithmetic: levels, shares and counts by compound growth;
-growth rates and indices by their recent average in points, or year by year against an annual target;
-a diffusion index against its neutral line. Nothing that is itself a rate of change is compounded.
+What a series measures (its `kind`) chooses the arithmetic: levels and counts by compound growth; shares by their
+change in percentage points a year; growth rates and indices by their recent average in points, or year by year
+against an annual target; a diffusion index against its neutral line. Nothing that is itself a rate of change, and
+no share, is compounded.
 """
 
 import datetime
@@ -26,6 +27,9 @@ TREND_WINDOW_YEARS = 5
 # A trend whose newest figure is this many years or more before the article says nothing about how the task is
 # carried out: it is not judged.
 STALE_BEFORE_ARTICLE_YEARS = 4
+# A growth rate's recent pace says how the task is carried out only when its newest figure is from the year before
+# the article or later: a pace of 2021 or 2022 alone is the economy before the article's agenda.
+PACE_NEWEST_YEAR = ARTICLE_YEAR - 1
 # Fewest same-season pairs a monthly or quarterly trend rests on, so no single month decides it.
 _MINIMUM_PAIRS = {"monthly": 3, "quarterly": 2, "annual": 1}
 # Years whose figures are known to break a trend: a window that reaches into one says so in its reason.
@@ -43,6 +47,18 @@ CAGR_SLIGHT = 0.005
 # compound growth of the level it describes.
 PACE_CLEAR = 2.0
 PACE_SLIGHT = 0.5
+# No target, a share (a percentage of a whole) by its Theil-Sen slope in percentage points a year: a share's compound
+# growth scales with its level (0.5% a year is 0.14 points of a 27% share, 0.01 of a 2.5% one). Shares are published
+# to 0.1 point: a slope under 0.02 either way (one published step over the five-year window) is flat; 0.05 or more
+# (a quarter point over five years, half a published step a year) is clear.
+SHARE_CLEAR = 0.05
+SHARE_SLIGHT = 0.02
+# A share to keep "basically stable" (制造业比重基本稳定), in points a year. China's manufacturing share (World Bank)
+# moved less than 0.3 points a year in every five-year window ending 2008-2014 and fell 0.5 to 0.9 points a year in
+# every window ending 2015-2020, the decline the aim is meant to stop: within 0.4 is stable; 0.8 or more, as steep as
+# the decline at its steepest, is regressing.
+STABLE_SHARE_BAND = 0.4
+STABLE_SHARE_DRIFT = 0.8
 # A diffusion index: half a point either side of its neutral line is "marginal".
 NEUTRAL_MARGIN = 0.5
 # Annual targets: "about x" (左右) counts as met within half a point of x (the reports state growth targets in
@@ -52,13 +68,20 @@ NARROW_MARGIN = 0.5
 
 CAGR, POINTS = "cagr", "points"
 LEVEL_KINDS = frozenset({"level", "share", "count"})
+COMPOUND_KINDS = frozenset({"level", "count"})  # shares move in points, never compounded
 GROWTH_KINDS = frozenset({"growth_yoy", "growth_ytd", "index_prev_year_100"})
 DIFFUSION_KINDS = frozenset({"diffusion_index"})
 KINDS = LEVEL_KINDS | GROWTH_KINDS | DIFFUSION_KINDS
 DIRECTIONS = ("increase", "decrease", "stable", "peak")
 PLAN_KINDS = ("level", "percent_change", "band", "period_average", "cumulative_change")
 _WINDOW_FIGURES = {"monthly": 12, "quarterly": 4, "annual": 3}  # a growth rate's recent average
-_WINDOW_MINIMUM = {"monthly": 6, "quarterly": 2, "annual": 1}
+# At least half the window and three figures below a year (no one or two releases decide a pace), two of three years.
+_WINDOW_MINIMUM = {"monthly": 6, "quarterly": 3, "annual": 2}
+_WINDOW_UNITS = {
+    "monthly": gettext_lazy("months"),
+    "quarterly": gettext_lazy("quarters"),
+    "annual": gettext_lazy("years"),
+}
 
 
 @dataclass(frozen=True)
@@ -137,6 +160,8 @@ class ProgressResult:
 
 def method_for(kind: str) -> str:
     """The arithmetic a kind of series is judged by, without a target."""
+    if kind == "share":
+        return "points_trend"
     if kind in LEVEL_KINDS:
         return "compound_growth"
     if kind in GROWTH_KINDS:
@@ -212,7 +237,7 @@ def required_path(*, base: Point, target_value: float, target_year: int, spec: S
     """Yearly points from the base to the target value by the target year, at the constant required rate."""
     if target_year <= base.period.year:
         return [base]
-    compound = spec.kind in LEVEL_KINDS and base.value > 0 and target_value > 0
+    compound = spec.kind in COMPOUND_KINDS and base.value > 0 and target_value > 0
     horizon = target_year - base.period.year
     path = []
     for step in range(horizon + 1):
@@ -226,7 +251,7 @@ def required_path(*, base: Point, target_value: float, target_year: int, spec: S
 
 
 def trend_projection(*, points: Sequence[Point], spec: SeriesSpec, until_year: int) -> list[Point]:
-    """A level's robust compound growth extended yearly from the latest figure, stopping at its natural limits.
+    """A level's robust trend (compound; a share's in points) extended yearly from the latest figure, to its limits.
 
     Growth rates and diffusion indices get none: extending a rate's trend says nothing a reader can use.
     """
@@ -235,14 +260,15 @@ def trend_projection(*, points: Sequence[Point], spec: SeriesSpec, until_year: i
     series = _clean(points)
     if not series or until_year <= series[-1].period.year:
         return []
-    slope = _robust_log_slope(_window(series), spec.frequency)
+    in_points = spec.kind not in COMPOUND_KINDS
+    slope = _robust_slope(_window(series), spec.frequency, logs=not in_points)
     if slope is None:
         return []
     latest = series[-1]
-    rate = math.exp(slope) - 1
     projection = [latest]
     for year in range(latest.period.year + 1, until_year + 1):
-        value = latest.value * (1 + rate) ** (year - latest.period.year)
+        years = year - latest.period.year
+        value = latest.value + slope * years if in_points else latest.value * math.exp(slope * years)
         projection.append(Point(latest.period.replace(year=year), value))
     return _within_limits(projection, spec)
 
@@ -319,11 +345,12 @@ def describe_verdict(verdict: YearVerdict) -> str:
 
 
 def _from_verdicts(series: list[Point], spec: SeriesSpec, verdicts: tuple[YearVerdict, ...], prefix: str):
+    """The latest year judged decides; a year's target met keeps a commitment on track, it never achieves it."""
     judged = [v for v in verdicts if v.verdict != "no_figure"]
     last = judged[-1]
     point = _full_year_figure(series, spec, last.year)
     if last.verdict == "met":
-        status, threshold = ProgressStatus.ACHIEVED, _("the year's figure meets its target")
+        status, threshold = ProgressStatus.ON_TRACK, _("the latest year judged meets its target")
     elif last.verdict == "narrowly_missed":
         short = _("short by at most {points} points").format(points=f"{ABOUT_TOLERANCE + NARROW_MARGIN:g}")
         status, threshold = ProgressStatus.PROGRESSING, short
@@ -333,29 +360,15 @@ def _from_verdicts(series: list[Point], spec: SeriesSpec, verdicts: tuple[YearVe
         short = _("short by more than {points} points").format(points=f"{ABOUT_TOLERANCE + NARROW_MARGIN:g}")
         status, threshold = ProgressStatus.STALLED, short
     run = "; ".join(describe_verdict(v) for v in verdicts)
+    met = sum(1 for v in judged if v.verdict == "met")
     reason = prefix + _(
         "Each year's own figure against that year's target (\"about\" is met within ±{tolerance} points): "
-        "{run}. The status rests on {year}."
-    ).format(tolerance=f"{ABOUT_TOLERANCE:g}", run=run, year=last.year)
-    return ProgressResult(
-        status=status.value,
-        method="annual_targets",
-        reason=reason,
-        base_period=None,
-        base_value=None,
-        latest_period=point.period,
-        latest_value=point.value,
-        actual_rate=None,
-        required_rate=None,
-        ratio=None,
-        threshold=threshold,
-        years=(last.year,),
-        before_article=last.year < ARTICLE_YEAR,
-        basis=POINTS,
-        target_value=last.target_value,
-        target_year=last.year,
-        year_verdicts=verdicts,
-    )
+        "{run}. The status rests on {year}, the latest year judged; {met} of the {judged} years judged met their "
+        "target. A year's target met keeps the commitment on track: an annual target is not an end state to achieve."
+    ).format(tolerance=f"{ABOUT_TOLERANCE:g}", run=run, year=last.year, met=met, judged=len(judged))
+    target = {"basis": POINTS, "target_value": last.target_value, "target_year": last.year, "years": (last.year,)}
+    result = _result(status, method="annual_targets", threshold=threshold, reason=reason, latest=point, **target)
+    return replace(result, year_verdicts=verdicts)
 
 
 # --- Plan targets --------------------------------------------------------------------------------
@@ -411,7 +424,7 @@ def _assess_level_target(series: list[Point], spec: SeriesSpec, target: TargetSp
     if latest.period <= base.period:
         return _not_assessable(_("no figure after the base period yet"), series, target=target, base=base)
     target_value = base.value * (1 + target.value / 100) if target.kind == "percent_change" else target.value
-    compound = spec.kind in LEVEL_KINDS and min(base.value, latest.value, target_value) > 0
+    compound = spec.kind in COMPOUND_KINDS and min(base.value, latest.value, target_value) > 0
     basis = CAGR if compound else POINTS
     sign = _sign(spec.direction) or ((target_value > base.value) - (target_value < base.value))
     common = {"method": "target_ratio", "base": base, "latest": latest, "basis": basis}
@@ -495,21 +508,13 @@ def _assess_period_average(series: list[Point], spec: SeriesSpec, target: Target
         threshold=threshold,
     )
     reason += gap
-    last = held[max(held)]
-    return _result(
-        status,
-        method="plan_average",
-        threshold=threshold,
-        reason=reason,
-        latest=last,
-        actual=mean,
-        required=target.value,
-        ratio=ratio,
-        basis=POINTS,
-        target_value=target.value,
-        target_year=target.target_year,
-        years=tuple(held),
-    )
+    fields = _plan_fields(target, years=tuple(held), actual=mean, required=target.value, ratio=ratio)
+    return _result(status, method="plan_average", threshold=threshold, reason=reason, latest=held[max(held)], **fields)
+
+
+def _plan_fields(target: TargetSpec, **fields) -> dict:
+    """What a plan period's result states besides its status and reason: the target, rates in points."""
+    return {"basis": POINTS, "target_value": target.value, "target_year": target.target_year, **fields}
 
 
 def _assess_cumulative(series: list[Point], spec: SeriesSpec, target: TargetSpec) -> ProgressResult:
@@ -558,20 +563,9 @@ def _assess_cumulative(series: list[Point], spec: SeriesSpec, target: TargetSpec
         ratio=f"{ratio:.2f}",
         threshold=threshold,
     )
-    return _result(
-        status,
-        method="plan_cumulative",
-        threshold=threshold,
-        reason=reason,
-        latest=run[-1][1],
-        actual=actual * 100,
-        required=required * 100,
-        ratio=ratio,
-        basis=POINTS,
-        target_value=target.value,
-        target_year=target.target_year,
-        years=tuple(year for year, _ in run),
-    )
+    years = tuple(year for year, _ in run)
+    fields = _plan_fields(target, years=years, actual=actual * 100, required=required * 100, ratio=ratio)
+    return _result(status, method="plan_cumulative", threshold=threshold, reason=reason, latest=run[-1][1], **fields)
 
 
 def _ratio_category(ratio: float) -> tuple[ProgressStatus, str]:
@@ -641,8 +635,8 @@ def _assess_trend(series: list[Point], spec: SeriesSpec) -> ProgressResult:
         )
         return _not_assessable(why, series)
     method = method_for(spec.kind)
-    if method == "compound_growth":
-        return _assess_compound_growth(series, spec)
+    if method in ("compound_growth", "points_trend"):
+        return _assess_level_trend(series, spec)
     if method == "recent_pace":
         return _assess_pace(series, spec)
     return _assess_neutral_line(series, spec)
@@ -666,13 +660,14 @@ def _pairs(window: list[Point], frequency: str) -> list[tuple[Point, Point]]:
     return pairs
 
 
-def _robust_log_slope(window: list[Point], frequency: str) -> float | None:
-    """The median of the pairwise slopes of the log figures (Theil-Sen; Sen 1968, seasonal pairs as Hirsch 1982)."""
+def _robust_slope(window: list[Point], frequency: str, *, logs: bool = True) -> float | None:
+    """The median of the pairwise slopes of the (log) figures (Theil-Sen; Sen 1968, seasonal pairs as Hirsch 1982)."""
     pairs = _pairs(window, frequency)
-    if not pairs or any(p.value <= 0 for p in window):
+    if not pairs or (logs and any(p.value <= 0 for p in window)):
         return None
+    scale = math.log if logs else float
     slopes = [
-        (math.log(later.value) - math.log(earlier.value)) / _years_between(earlier.period, later.period)
+        (scale(later.value) - scale(earlier.value)) / _years_between(earlier.period, later.period)
         for earlier, later in pairs
     ]
     return statistics.median(slopes)
@@ -694,84 +689,104 @@ def _break_note(window: list[Point], *, anywhere: bool = False) -> str:
     return "".join(f" {note}" for note in notes)
 
 
-def _assess_compound_growth(series: list[Point], spec: SeriesSpec) -> ProgressResult:
+def _too_few_pairs(window: list[Point], pairs: list[tuple[Point, Point]], frequency: str) -> str:
+    """Why a trend window's figures are too few to be a trend, or nothing."""
+    if len(window) == 1:
+        why = _("only one figure in the last {years} years ({period}); a trend needs two")
+        return why.format(years=TREND_WINDOW_YEARS, period=_period_label(window[0], frequency))
+    if not pairs:
+        why = _("no two figures of the same season at least a year apart in the last {years} years")
+        return why.format(years=TREND_WINDOW_YEARS)
+    if len(pairs) < _MINIMUM_PAIRS[frequency]:
+        why = _("only {pairs} pair(s) of the same month a year or more apart; a trend needs {minimum}")
+        return why.format(pairs=len(pairs), minimum=_MINIMUM_PAIRS[frequency])
+    return ""
+
+
+def _assess_level_trend(series: list[Point], spec: SeriesSpec) -> ProgressResult:
+    """Levels and counts by compound growth, shares in points a year: the median slope of every pair (Theil-Sen)."""
+    compound = spec.kind in COMPOUND_KINDS
     window = _window(series)
-    latest, base = series[-1], window[0]
-    if any(p.value <= 0 for p in window):
+    if compound and any(p.value <= 0 for p in window):
         why = _("a level at or below zero has no compound growth, and without a target its change has no scale")
-        return _not_assessable(why, series, base=base, latest=latest)
-    slope = _robust_log_slope(window, spec.frequency)
-    if slope is None and len(window) == 1:
-        why = _("only one figure in the last {years} years ({period}); a trend needs two").format(
-            years=TREND_WINDOW_YEARS, period=_period_label(latest, spec.frequency)
-        )
-        return _not_assessable(why, series)
-    if slope is None:
-        why = _("no two figures of the same season at least a year apart in the last {years} years").format(
-            years=TREND_WINDOW_YEARS
-        )
-        return _not_assessable(why, series)
+        return _not_assessable(why, series, base=window[0], latest=series[-1])
     pairs = _pairs(window, spec.frequency)
-    if len(pairs) < _MINIMUM_PAIRS[spec.frequency]:
-        why = _("only {pairs} pair(s) of the same month a year or more apart; a trend needs {minimum}").format(
-            pairs=len(pairs), minimum=_MINIMUM_PAIRS[spec.frequency]
-        )
+    why = _too_few_pairs(window, pairs, spec.frequency)
+    if why:
         return _not_assessable(why, series)
+    slope = _robust_slope(window, spec.frequency, logs=compound)
+    if compound:
+        change = math.exp(slope) - 1
+        status, threshold, aim = _level_category(series, window, spec, change)
+        text = _(
+            "From {base} to {latest} the figure grew {rate} a year (compound; the median slope of {pairs} pairs of "
+            "its {count} figures); {aim} is desired ({threshold})."
+        )
+    else:
+        change = slope
+        status, threshold, aim = _share_category(spec, change)
+        text = _(
+            "From {base} to {latest} the share moved {rate} points a year (in percentage points, not compounded; "
+            "the median slope of {pairs} pairs of its {count} figures); {aim} is desired ({threshold})."
+        )
     base = min((earlier for earlier, _later in pairs), key=lambda point: point.period)
     latest = max((later for _earlier, later in pairs), key=lambda point: point.period)
-    rate = math.exp(slope) - 1
-    if spec.direction == "peak":
-        status, threshold, aim = _peak_category(series, window, spec, rate)
-    else:
-        status, threshold = _trend_category(rate * 100, spec.direction, CAGR_CLEAR * 100, CAGR_SLIGHT * 100, "%")
-        aim = {"increase": _("an increase"), "decrease": _("a decrease"), "stable": _("stability")}[spec.direction]
-    count = len(window)
-    reason = _(
-        "From {base} to {latest} the figure grew {rate} a year (compound; the median slope of {pairs} pairs of its "
-        "{count} figures); {aim} is desired ({threshold})."
-    ).format(
-        base=_period_label(base, spec.frequency),
-        latest=_period_label(latest, spec.frequency),
-        rate=f"{rate:+.2%}",
-        pairs=len(pairs),
-        count=count,
-        aim=aim,
-        threshold=threshold,
-    )
+    labels = {"base": _period_label(base, spec.frequency), "latest": _period_label(latest, spec.frequency)}
+    counts = {"pairs": len(pairs), "count": len(window), "aim": aim, "threshold": threshold}
+    reason = text.format(rate=f"{change:+.2%}" if compound else f"{change:+.2f}", **labels, **counts)
     reason += _break_note(window)
-    return _result(
-        status,
-        method="compound_growth",
-        threshold=threshold,
-        reason=reason,
-        base=base,
-        latest=latest,
-        actual=rate,
-        basis=CAGR,
+    fields = {"base": base, "latest": latest, "actual": change, "basis": CAGR if compound else POINTS}
+    return _result(status, method=method_for(spec.kind), threshold=threshold, reason=reason, **fields)
+
+
+_AIMS = {
+    "increase": gettext_lazy("an increase"),
+    "decrease": gettext_lazy("a decrease"),
+    "stable": gettext_lazy("stability"),
+    "peak": gettext_lazy("a peak (slower growth, then a fall)"),
+}
+
+
+def _level_category(series: list[Point], window: list[Point], spec: SeriesSpec, rate: float):
+    """A level's compound growth against its aim (0.5% and 2% a year; peaking against the five years before)."""
+    if spec.direction == "peak":
+        return (*_peak_category(series, window, spec, rate), _AIMS["peak"])
+    return (
+        *_trend_category(rate * 100, spec.direction, CAGR_CLEAR * 100, CAGR_SLIGHT * 100, "%"),
+        _AIMS[spec.direction],
     )
+
+
+def _share_category(spec: SeriesSpec, points_a_year: float):
+    """A share's change in points a year: a stability aim has its own, wider band."""
+    if spec.direction == "stable":
+        clear, slight = STABLE_SHARE_DRIFT, STABLE_SHARE_BAND
+    else:
+        clear, slight = SHARE_CLEAR, SHARE_SLIGHT
+    return (*_trend_category(points_a_year, spec.direction, clear, slight, _(" points")), _AIMS[spec.direction])
 
 
 def _peak_category(series: list[Point], window: list[Point], spec: SeriesSpec, rate: float):
     """Peaking: a fall is the aim; slower growth than the five years before is progress toward the peak."""
-    aim = _("a peak (slower growth, then a fall)")
     if rate <= -CAGR_SLIGHT:
-        return ProgressStatus.ON_TRACK, _("falling by 0.5% a year or more"), aim
+        return ProgressStatus.ON_TRACK, _("falling by 0.5% a year or more")
     if rate < CAGR_SLIGHT:
-        return ProgressStatus.PROGRESSING, _("flat within ±0.5% a year: at or near a peak"), aim
+        return ProgressStatus.PROGRESSING, _("flat within ±0.5% a year: at or near a peak")
     earlier = _window(series, end=window[0].period)
-    earlier_slope = _robust_log_slope(earlier, spec.frequency) if len(earlier) > 1 else None
+    earlier_slope = _robust_slope(earlier, spec.frequency) if len(earlier) > 1 else None
     if earlier_slope is None:
-        return ProgressStatus.STALLED, _("still rising; no earlier window to compare"), aim
+        return ProgressStatus.STALLED, _("still rising; no earlier window to compare")
     before = math.exp(earlier_slope) - 1
-    earlier = {"rate": f"{before:+.2%}"}
+    compared = {"rate": f"{before:+.2%}", "first": _period_label(earlier[0], spec.frequency)}
+    compared["last"] = _period_label(earlier[-1], spec.frequency)
     if rate < before - CAGR_SLIGHT:
-        text = _("rising, more slowly than the five years before: {rate} a year")
-        return ProgressStatus.PROGRESSING, text.format(**earlier), aim
+        text = _("rising, more slowly than in the five years before, {first}-{last}: {rate} a year")
+        return ProgressStatus.PROGRESSING, text.format(**compared)
     if rate <= before + CAGR_SLIGHT:
-        text = _("rising about as fast as the five years before: {rate} a year")
-        return ProgressStatus.STALLED, text.format(**earlier), aim
-    text = _("rising faster than the five years before: {rate} a year")
-    return ProgressStatus.REGRESSING, text.format(**earlier), aim
+        text = _("rising about as fast as in the five years before, {first}-{last}: {rate} a year")
+        return ProgressStatus.STALLED, text.format(**compared)
+    text = _("rising faster than in the five years before, {first}-{last}: {rate} a year")
+    return ProgressStatus.REGRESSING, text.format(**compared)
 
 
 def _recent_figures(series: list[Point], spec: SeriesSpec) -> list[Point]:
@@ -783,18 +798,32 @@ def _recent_figures(series: list[Point], spec: SeriesSpec) -> list[Point]:
             return [latest]
         year_end = _full_year_figure(series, spec, latest.period.year - 1)
         return [year_end] if year_end is not None else [latest]
-    count = _WINDOW_FIGURES[spec.frequency]
-    months = count * MONTHS_PER_PERIOD[spec.frequency]
+    months = _WINDOW_FIGURES[spec.frequency] * MONTHS_PER_PERIOD[spec.frequency]
     start = _add_months(latest.period, -months + 1)
     return [p for p in series if p.period >= start]
 
 
+def _pace_too_thin(recent: list[Point], spec: SeriesSpec) -> str:
+    """Why a recent average cannot be defended: too few figures in its window, or a newest figure too old."""
+    reasons, frequency, latest = [], spec.frequency, recent[-1]
+    if spec.kind != "growth_ytd" and len(recent) < _WINDOW_MINIMUM[frequency]:
+        window = {"window": _WINDOW_FIGURES[frequency], "units": _WINDOW_UNITS[frequency]}
+        held = {"count": len(recent), "listed": ", ".join(_period_label(p, frequency) for p in recent)}
+        text = _(
+            "figures for only {count} of the {window} {units} to {latest} ({listed}); a recent average needs {minimum}"
+        )
+        latest_label = _period_label(latest, frequency)
+        reasons.append(text.format(latest=latest_label, minimum=_WINDOW_MINIMUM[frequency], **window, **held))
+    if latest.period.year < PACE_NEWEST_YEAR:
+        text = _("the newest figure ({period}) predates {year}, the year before the article")
+        reasons.append(text.format(period=_period_label(latest, frequency), year=PACE_NEWEST_YEAR))
+    return _("; and ").join(reasons)
+
+
 def _assess_pace(series: list[Point], spec: SeriesSpec) -> ProgressResult:
     recent = _recent_figures(series, spec)
-    if spec.kind != "growth_ytd" and len(recent) < _WINDOW_MINIMUM[spec.frequency]:
-        why = _("fewer than {minimum} figures in the last {count} periods").format(
-            minimum=_WINDOW_MINIMUM[spec.frequency], count=_WINDOW_FIGURES[spec.frequency]
-        )
+    why = _pace_too_thin(recent, spec)
+    if why:
         return _not_assessable(why, series)
     offset = _growth_offset(spec)
     pace = statistics.fmean(p.value - offset for p in recent)
@@ -813,16 +842,8 @@ def _assess_pace(series: list[Point], spec: SeriesSpec) -> ProgressResult:
         "average, never compounded."
     ).format(span=span, pace=f"{pace:+.2f}", aim=aims[spec.direction], threshold=threshold)
     reason += _break_note(recent, anywhere=True)
-    return _result(
-        status,
-        method="recent_pace",
-        threshold=threshold,
-        reason=reason,
-        base=first,
-        latest=last,
-        actual=pace,
-        basis=POINTS,
-    )
+    fields = {"base": first, "latest": last, "actual": pace, "basis": POINTS}
+    return _result(status, method="recent_pace", threshold=threshold, reason=reason, **fields)
 
 
 def _assess_neutral_line(series: list[Point], spec: SeriesSpec) -> ProgressResult:
@@ -871,16 +892,8 @@ def _assess_neutral_line(series: list[Point], spec: SeriesSpec) -> ProgressResul
         below=below,
         threshold=threshold,
     )
-    return _result(
-        status,
-        method="neutral_line",
-        threshold=threshold,
-        reason=reason,
-        base=recent[0],
-        latest=latest,
-        actual=mean - neutral,
-        basis=POINTS,
-    )
+    fields = {"base": recent[0], "latest": latest, "actual": mean - neutral, "basis": POINTS}
+    return _result(status, method="neutral_line", threshold=threshold, reason=reason, **fields)
 
 
 def _trend_category(change: float, direction: str, clear: float, slight: float, unit: str):
@@ -1045,7 +1058,10 @@ def _fmt_rate(rate: float, basis: str) -> str:
 
 
 def _period_label(point: Point, frequency: str = "") -> str:
-    """A year for an annual figure; year and month otherwise (January too, when the frequency says monthly)."""
+    """A year for an annual figure, year and quarter for a quarterly one; year and month otherwise (January too, when
+    the frequency says monthly)."""
     if frequency == "annual" or (not frequency and point.period.month == 1):
         return str(point.period.year)
+    if frequency == "quarterly":
+        return f"{point.period.year}-Q{(point.period.month - 1) // 3 + 1}"
     return f"{point.period.year}-{point.period.month:02d}"

@@ -9,6 +9,7 @@ import datetime
 import pytest
 from django.utils import translation
 
+from indicators import progress
 from indicators.progress import (
     GROWTH_KINDS,
     KINDS,
@@ -44,7 +45,11 @@ def test_every_catalog_indicator_states_a_known_kind():
 @pytest.mark.parametrize("row", catalog_indicators(), ids=lambda row: row["code"])
 def test_no_growth_rate_index_or_diffusion_index_is_scored_by_compound_growth(row):
     result = _assess(row["code"])
-    if row["kind"] in LEVEL_KINDS:
+    if row["kind"] == "share":
+        assert method_for(row["kind"]) == "points_trend"
+        assert result.method in ("points_trend", "target_ratio", "band", "none")
+        assert "compound;" not in result.reason
+    elif row["kind"] in LEVEL_KINDS:
         assert method_for(row["kind"]) == "compound_growth"
         assert result.method in ("compound_growth", "target_ratio", "band", "none")
     else:
@@ -96,6 +101,19 @@ def test_a_fall_beyond_an_about_target_for_a_fall_is_met():
     assert (verdict.verdict, verdict.shortfall) == ("met", pytest.approx(-0.5))
 
 
+def test_an_annual_target_met_in_the_latest_year_is_on_track_not_achieved():
+    """GDP growth met its 2023 target but missed 2022's: a year met keeps a stable-growth commitment on track."""
+    result = _assess("wb-gdp-growth")
+    assert (result.status, result.method, result.target_year) == ("on_track", "annual_targets", 2023)
+    assert "2 of the 3 years judged met their target" in result.reason
+
+
+def test_a_plan_target_reached_is_achieved():
+    """Example input: R&D share 2.5 by 2025 from 2020; 2023's 2.58 reaches it, an end state."""
+    target = TargetSpec(kind="level", value=2.5, target_year=2025, base_year=2020)
+    assert _assess("wb-rd-expenditure-share", targets=[target]).status == "achieved"
+
+
 # --- Plan targets: the base year ---------------------------------------------------------------------------
 
 
@@ -111,7 +129,7 @@ def test_a_base_year_without_a_figure_is_not_substituted():
     """Example input: base 1990, before the series starts (1996)."""
     target = TargetSpec(kind="level", value=2.5, target_year=2025, base_year=1990)
     result = _assess("wb-rd-expenditure-share", targets=[target])
-    assert result.method == "compound_growth"  # the trend decides, and says why the target could not
+    assert result.method == "points_trend"  # the trend decides, and says why the target could not
     assert "cannot be assessed yet: no figure for the base year 1990" in result.reason
 
 
@@ -145,6 +163,107 @@ def test_one_month_cannot_decide_a_monthly_trend():
     before = assess_indicator(points=series, spec=spec).actual_rate
     after = assess_indicator(points=shocked, spec=spec).actual_rate
     assert abs(after - before) < 0.005
+
+
+def test_a_manufacturing_share_up_0_3_points_in_a_year_is_basically_stable():
+    """MIIT: 27.4% (2021) to 27.7% (2022). Judged in points, not as 1.09% compound growth of the share."""
+    result = _assess("manufacturing-value-added-share-miit")
+    assert (result.status, result.method, result.basis) == ("on_track", "points_trend", "points")
+    assert result.actual_rate == pytest.approx(0.3)
+    assert "+0.30 points a year" in result.reason
+    assert "|change| < 0.4 points a year" in result.threshold
+
+
+def _manufacturing_share_window_status(end_year: int) -> tuple[str, float]:
+    """The stability verdict on the World Bank share's five years to `end_year` (the staleness rule set aside)."""
+    code = "wb-manufacturing-value-added-share"
+    window = progress._window(real_series(code, until=datetime.date(end_year, 1, 1)))
+    slope = progress._robust_slope(window, "annual", logs=False)
+    return progress._share_category(series_spec_of(code), slope)[0].value, slope
+
+
+@pytest.mark.parametrize("end_year", range(2015, 2021))
+def test_the_2011_2020_decline_of_the_manufacturing_share_is_not_stable(end_year):
+    """Every five-year window of the decline (32% to 27%) falls 0.5 points a year or more: not 'basically stable'."""
+    status, slope = _manufacturing_share_window_status(end_year)
+    assert slope <= -0.5
+    assert status in ("stalled", "regressing")
+
+
+@pytest.mark.parametrize("end_year", range(2008, 2015))
+def test_the_calm_years_of_the_manufacturing_share_are_stable(end_year):
+    status, slope = _manufacturing_share_window_status(end_year)
+    assert abs(slope) < 0.3
+    assert status == "on_track"
+
+
+def test_a_share_aimed_up_states_its_trend_and_thresholds_in_points():
+    result = _assess("ev-car-sales-share")
+    assert result.status == "on_track"
+    assert "+8.00 points a year" in result.reason
+    assert "≥ 0.05 points in the desired direction" in result.reason
+    assert "%" not in result.reason.split("points a year")[0]
+
+
+def test_a_shares_projected_trend_is_straight_in_points():
+    points, spec = real_series("wb-internet-users"), series_spec_of("wb-internet-users")
+    projection = trend_projection(points=points, spec=spec, until_year=2026)
+    slope = _assess("wb-internet-users").actual_rate
+    assert projection[1].value - projection[0].value == pytest.approx(slope)
+
+
+def test_a_peak_reason_names_the_window_it_compares_with():
+    assert "than in the five years before, 2013-2018: +0.34% a year" in _assess("owid-co2-emissions").reason
+
+
+# --- A growth rate's recent pace ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "year"),
+    [
+        ("private-industrial-enterprises-value-added-growth", 2022),
+        ("manufacturing-technological-transformation-investment-growth", 2021),
+        ("industrial-energy-intensity-change", 2021),
+    ],
+)
+def test_an_annual_pace_on_one_figure_before_the_article_cannot_be_assessed(code, year):
+    result = _assess(code)
+    assert result.status == "not_assessable"
+    assert f"figures for only 1 of the 3 years to {year} ({year}); a recent average needs 2" in result.reason
+    assert f"the newest figure ({year}) predates 2023, the year before the article" in result.reason
+
+
+def test_an_annual_pace_needs_two_figures_even_when_recent():
+    """Example input: high-tech manufacturing growth with its 2024 figure alone."""
+    code = "high-tech-manufacturing-value-added-growth"
+    points = [point for point in real_series(code) if point.period.year == 2024]
+    result = assess_indicator(points=points, spec=series_spec_of(code))
+    assert result.status == "not_assessable"
+    assert "figures for only 1 of the 3 years to 2024" in result.reason
+    assert "predates" not in result.reason
+
+
+def test_an_annual_pace_whose_newest_figure_predates_2023_cannot_be_assessed():
+    """High-tech manufacturing growth cut at 2022: two figures (2021, 2022), but no pace of the article's years."""
+    result = _assess("high-tech-manufacturing-value-added-growth", until=datetime.date(2022, 1, 1))
+    assert result.status == "not_assessable"
+    assert "figures for only" not in result.reason
+    assert "the newest figure (2022) predates 2023" in result.reason
+
+
+def test_a_quarterly_pace_needs_three_of_its_four_quarters():
+    """PBOC loans to industry: 2023-Q4 and 2024-Q3 only in the four quarters to 2024-Q3."""
+    result = _assess("industrial-medium-long-term-loans-growth")
+    assert result.status == "not_assessable"
+    assert "figures for only 2 of the 4 quarters to 2024-Q3 (2023-Q4, 2024-Q3); a recent average needs 3" in (
+        result.reason
+    )
+
+
+def test_an_annual_pace_of_recent_years_is_judged():
+    result = _assess("high-tech-manufacturing-value-added-growth")
+    assert (result.status, result.method, result.years) == ("on_track", "recent_pace", (2022, 2024))
 
 
 def test_a_flagged_break_in_the_window_is_named():
