@@ -22,6 +22,22 @@ FIRST_YEAR, LAST_YEAR = 1800, 2200
 TASK_NUMBERS = range(1, 8)
 VIEWS = ("chart", "table")
 _ASCII_DIGITS = re.compile(r"[0-9]{1,4}")
+# The filters' closed choices with the labels their <select> shows (the pages render these fields).
+FRESHNESS_LABELS = {
+    periods.Freshness.CURRENT: _("Up to date"),
+    periods.Freshness.DUE: _("New figure due"),
+    periods.Freshness.STALE: _("Behind: two or more figures due"),
+    periods.Freshness.NO_DATA: _("No data yet"),
+}
+FRESHNESS_CHOICES = [("", _("Any")), *((value.value, label) for value, label in FRESHNESS_LABELS.items())]
+KIND_LABELS = {
+    "figures": _("New figures"),
+    "revision": _("Revisions"),
+    "assessment": _("Assessments"),
+    "status": _("Status changes"),
+    "target": _("Targets"),
+    "warning": _("Early warnings"),
+}
 
 
 class AsciiIntegerField(forms.IntegerField):
@@ -51,9 +67,7 @@ class IndicatorListFilterForm(FilterForm):
     task = AsciiIntegerField(required=False, min_value=TASK_NUMBERS.start, max_value=TASK_NUMBERS.stop - 1)
     sector = forms.SlugField(required=False, max_length=50)
     source = forms.SlugField(required=False, max_length=40)
-    freshness = forms.ChoiceField(
-        required=False, choices=[("", "")] + [(value.value, value.value) for value in periods.Freshness]
-    )
+    freshness = forms.ChoiceField(required=False, choices=FRESHNESS_CHOICES)
 
 
 class SeriesFilterForm(FilterForm):
@@ -83,6 +97,8 @@ class SeriesFilterForm(FilterForm):
 class ChangesFilterForm(FilterForm):
     """/changes/?kind=&task=&indicator="""
 
-    kind = forms.ChoiceField(required=False, choices=[("", "")] + [(kind, kind) for kind in KINDS])
+    kind = forms.ChoiceField(
+        required=False, choices=[("", _("Every kind"))] + [(kind, KIND_LABELS[kind]) for kind in KINDS]
+    )
     task = AsciiIntegerField(required=False, min_value=TASK_NUMBERS.start, max_value=TASK_NUMBERS.stop - 1)
     indicator = forms.SlugField(required=False, max_length=60)

@@ -29,7 +29,8 @@ def _series_form(request, code: str) -> SeriesFilterForm:
 @require_safe
 def indicator_list(request):
     """Every indicator, filtered by task, sector, source and freshness."""
-    data = IndicatorListFilterForm(request.GET).valid_data()
+    form = IndicatorListFilterForm(request.GET)
+    data = form.valid_data()
     filters = panels.IndicatorFilters(
         task=data.get("task"),
         sector=data.get("sector", ""),
@@ -44,7 +45,7 @@ def indicator_list(request):
     return render_page(
         request,
         "indicators/indicator_list.html",
-        {"page": page, "filters": filters},
+        {"page": page, "filters": filters, "form": form},
         partials={"indicator-results": "indicator-results"},
     )
 
@@ -110,12 +111,13 @@ def bulk_download(request):
 @require_safe
 def change_list(request):
     """What changed, newest first, narrowed by kind, task or indicator; the feeds hold the same list."""
-    data = ChangesFilterForm(request.GET).valid_data()
+    form = ChangesFilterForm(request.GET)
+    data = form.valid_data()
     scope = changes.Scope(task=data.get("task"), indicator=data.get("indicator", ""), kind=data.get("kind", ""))
     return render_page(
         request,
         "indicators/change_list.html",
-        {"changes": changes.changes_get(scope=scope), "scope": scope, "kinds": changes.KINDS},
+        {"changes": changes.changes_get(scope=scope), "scope": scope, "form": form},
         partials={"change-results": "change-results"},
     )
 

@@ -7,7 +7,9 @@ import io
 import pytest
 from django.utils import timezone
 
-from indicators.forms import IndicatorListFilterForm, SeriesFilterForm
+from indicators import periods
+from indicators.changes import KINDS
+from indicators.forms import FRESHNESS_LABELS, KIND_LABELS, IndicatorListFilterForm, SeriesFilterForm
 from indicators.models import Observation
 from tests.dashboard.conftest import build_dataset
 
@@ -150,3 +152,17 @@ def test_figures_the_source_withdrew_are_left_out_of_the_json(client, withdrawn)
 
 def test_figures_the_source_withdrew_are_left_out_of_the_period_choices(client, withdrawn):
     assert '<option value="2016"' not in client.get("/indicators/ind-1-1/?view=table").content.decode()
+
+
+def test_every_freshness_and_change_kind_has_a_label_in_its_filter():
+    assert set(FRESHNESS_LABELS) == set(periods.Freshness)
+    assert set(KIND_LABELS) == set(KINDS)
+
+
+def test_the_filter_selects_show_the_chosen_freshness_and_kind(client, dataset):
+    indicators_page = client.get("/indicators/?freshness=stale").content.decode()
+    assert '<option value="stale" selected>Behind: two or more figures due</option>' in indicators_page
+    changes_page = client.get("/changes/?kind=revision").content.decode()
+    assert '<option value="revision" selected>Revisions</option>' in changes_page
+    unknown_kind = client.get("/changes/?kind=rotten").content.decode()
+    assert " selected>" not in unknown_kind.split('name="kind"', 1)[1].split("</select>", 1)[0]
