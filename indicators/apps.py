@@ -3,13 +3,6 @@ from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
-def _ensure_schedules(sender, using="default", **kwargs):
-    """Every migrate creates the default refresh schedules that are missing; admins' edits are kept."""
-    from indicators.ingestion.schedules import ensure_schedules
-
-    ensure_schedules(using=using)
-
-
 class IndicatorsConfig(AppConfig):
     """Indicators, their observations and sources, and the jobs that fill them."""
 
@@ -17,4 +10,10 @@ class IndicatorsConfig(AppConfig):
     verbose_name = _("Indicators and statistics")
 
     def ready(self):
-        post_migrate.connect(_ensure_schedules, sender=self, dispatch_uid="indicators.ensure_schedules")
+        post_migrate.connect(self.ensure_schedules, sender=self, dispatch_uid="indicators.ensure_schedules")
+
+    def ensure_schedules(self, sender, using="default", **kwargs):
+        """Every migrate creates the default refresh schedules that are missing; admins' edits are kept."""
+        from indicators.ingestion.schedules import ensure_schedules
+
+        ensure_schedules(using=using)
