@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from indicators import periods
+from indicators.bilingual import localized
 from indicators.changes import KINDS
 
 FIRST_YEAR, LAST_YEAR = 1800, 2200
@@ -64,10 +65,24 @@ class FilterForm(forms.Form):
 class IndicatorListFilterForm(FilterForm):
     """/indicators/?task=&sector=&source=&freshness="""
 
-    task = AsciiIntegerField(required=False, min_value=TASK_NUMBERS.start, max_value=TASK_NUMBERS.stop - 1)
-    sector = forms.SlugField(required=False, max_length=50)
-    source = forms.SlugField(required=False, max_length=40)
-    freshness = forms.ChoiceField(required=False, choices=FRESHNESS_CHOICES)
+    task = AsciiIntegerField(
+        required=False, min_value=TASK_NUMBERS.start, max_value=TASK_NUMBERS.stop - 1, label=_("Task")
+    )
+    sector = forms.SlugField(required=False, max_length=50, label=_("Sector"))
+    source = forms.SlugField(required=False, max_length=40, label=_("Source"))
+    freshness = forms.ChoiceField(required=False, choices=FRESHNESS_CHOICES, label=_("Freshness"))
+
+    def offer(self, *, tasks, sectors, sources) -> IndicatorListFilterForm:
+        """Render task, sector and source as selects of what the page lists, labelled in the active language."""
+        options = {
+            "task": [("", _("All tasks"))]
+            + [(task.number, f"{task.number}. {localized(task, 'title')}") for task in tasks],
+            "sector": [("", _("All sectors"))] + [(sector.slug, localized(sector, "name")) for sector in sectors],
+            "source": [("", _("All sources"))] + [(source.key, localized(source, "name")) for source in sources],
+        }
+        for name, choices in options.items():
+            self.fields[name].widget = forms.Select(choices=choices)
+        return self
 
 
 class SeriesFilterForm(FilterForm):

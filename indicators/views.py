@@ -45,7 +45,11 @@ def indicator_list(request):
     return render_page(
         request,
         "indicators/indicator_list.html",
-        {"page": page, "filters": filters, "form": form},
+        {
+            "page": page,
+            "filters": filters,
+            "form": form.offer(tasks=page.tasks, sectors=page.sectors, sources=page.sources),
+        },
         partials={"indicator-results": "indicator-results"},
     )
 

@@ -166,3 +166,13 @@ def test_the_filter_selects_show_the_chosen_freshness_and_kind(client, dataset):
     assert '<option value="revision" selected>Revisions</option>' in changes_page
     unknown_kind = client.get("/changes/?kind=rotten").content.decode()
     assert " selected>" not in unknown_kind.split('name="kind"', 1)[1].split("</select>", 1)[0]
+
+
+def test_the_task_sector_and_source_selects_offer_what_the_page_lists_in_the_visitors_language(client, dataset):
+    english = client.get("/indicators/?task=2&sector=sector-1").content.decode()
+    assert '<select name="task" id="id_task">' in english
+    assert '<option value="2" selected>2. ' in english
+    assert '<option value="sector-1" selected>' in english
+    chinese = client.get("/indicators/?task=2", headers={"Accept-Language": "zh-hans"}).content.decode()
+    task = dataset.tasks[1]
+    assert f'<option value="2" selected>2. {task.title_zh}</option>' in chinese
