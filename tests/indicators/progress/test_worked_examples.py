@@ -14,6 +14,7 @@ from indicators.progress import assess_indicator
 from tests.indicators.progress.real_series import real_series, series_spec_of, targets_of
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "progress-method.md"
+DOC_ZH = DOC.with_name("progress-method.zh.md")
 _BLOCK = re.compile(r"```yaml example\n(.*?)```", re.DOTALL)
 
 
@@ -33,6 +34,10 @@ def _run(example: dict):
 def test_the_document_has_worked_examples_for_every_kind_of_method():
     methods = {example["expect"].get("method") for example in _examples()}
     assert {"annual_targets", "plan_average", "compound_growth", "recent_pace", "neutral_line"} <= methods
+
+
+def test_the_chinese_edition_has_the_same_worked_examples():
+    assert _BLOCK.findall(DOC_ZH.read_text(encoding="utf-8")) == _BLOCK.findall(DOC.read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize("example", _examples(), ids=lambda e: e["name"])
