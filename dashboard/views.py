@@ -3,7 +3,6 @@ indicators/cache_keys.py), render. An unknown task or sector is a 404 before any
 
 from __future__ import annotations
 
-from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from config.lookups import found_or_404
@@ -17,43 +16,39 @@ from indicators.summaries import early_warnings_get
 @require_safe
 def task_list(request):
     """The seven tasks at a glance: progress, a headline chart, freshness and commitments."""
-    language = get_language()
-    task_rows = page_data(language, "tasks", select=lambda: selectors.task_list_with_progress(language=language))
+    task_rows = page_data("tasks", select=selectors.task_list_with_progress)
     return render_page(request, "dashboard/task_list.html", {"task_rows": task_rows})
 
 
 @require_safe
 def task_detail(request, number: int):
     """One task: its text, commitments with the evidence for their statuses, and its charts."""
-    language = get_language()
     sector_slug = TaskDetailQueryForm(request.GET).sector_slug()
 
-    def select() -> dict:
+    def select(language: str) -> dict:
         policy_task = found_or_404(lambda: selectors.task_get(number=number))
         page = selectors.task_get_for_page(policy_task=policy_task, sector_slug=sector_slug, language=language)
         warnings = early_warnings_get(indicators=[card.indicator for card in page.cards])
         return {"policy_task": policy_task, "page": page, "early_warnings": warnings}
 
-    context = page_data(language, "task", number, sector_slug, select=select)
+    context = page_data("task", number, sector_slug, select=select)
     return render_page(request, "dashboard/task_detail.html", context, partials={"commitments": "commitments"})
 
 
 @require_safe
 def sector_list(request):
     """Every sector against the seven tasks."""
-    language = get_language()
-    matrix = page_data(language, "sectors", select=lambda: selectors.sector_list_with_matrix(language=language))
+    matrix = page_data("sectors", select=selectors.sector_list_with_matrix)
     return render_page(request, "dashboard/sector_list.html", {"matrix": matrix})
 
 
 @require_safe
 def sector_detail(request, slug: str):
     """One sector across all seven tasks."""
-    language = get_language()
 
-    def select():
+    def select(language: str) -> selectors.SectorPage:
         sector = found_or_404(lambda: selectors.sector_get(slug=slug))
         return selectors.sector_get_for_page(sector=sector, language=language)
 
-    page = page_data(language, "sector", slug, select=select)
+    page = page_data("sector", slug, select=select)
     return render_page(request, "dashboard/sector_detail.html", {"page": page})

@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from config.generations import site_generation
 
@@ -27,11 +27,13 @@ def page_key(language: str, *state) -> str:
     return ":".join([site_generation(), timezone.localdate().isoformat(), language, *(str(part) for part in state)])
 
 
-def page_data(language: str, *state, select: Callable[[], Selected]) -> Selected:
-    """What `select` returns for this page state, from the cache when this generation already selected it."""
+def page_data(*state, select: Callable[..., Selected]) -> Selected:
+    """What `select(language=...)` returns for this page state in the active language, from the cache when this
+    generation already selected it."""
+    language = translation.get_language()
     key = "page-data:" + hashlib.sha256(page_key(language, *state).encode()).hexdigest()[:32]
     selected = cache.get(key)
     if selected is None:
-        selected = select()
+        selected = select(language=language)
         cache.set(key, selected, settings.PAGE_CACHE_SECONDS)
     return selected

@@ -37,10 +37,9 @@ def indicator_list(request):
         source=data.get("source", ""),
         freshness=data.get("freshness", ""),
     )
-    language = get_language()
     state = (filters.task, filters.sector, filters.source, filters.freshness)
     page = page_data(
-        language, "indicators", *state, select=lambda: panels.indicator_list_get(filters=filters, language=language)
+        "indicators", *state, select=lambda language: panels.indicator_list_get(filters=filters, language=language)
     )
     return render_page(
         request,
@@ -57,16 +56,15 @@ def indicator_list(request):
 @require_safe
 def indicator_detail(request, code: str):
     """One indicator: its chart or table, geographies, period range, definition, source and downloads."""
-    language = get_language()
     filters = selectors.ChartFilters.from_form(_series_form(request, code).valid_data())
 
-    def select() -> dict:
+    def select(language: str) -> dict:
         indicator = found_or_404(lambda: selectors.indicator_get_for_page(code=code))
         page = panels.indicator_page_get(indicator=indicator, filters=filters, language=language)
         return {"page": page, "early_warnings": summaries.early_warnings_get(indicators=[page.indicator])}
 
     state = (code, *filters.geographies, filters.start, filters.end, filters.view)
-    context = page_data(language, "indicator", *state, select=select)
+    context = page_data("indicator", *state, select=select)
     return render_page(request, "indicators/indicator_detail.html", context, partials={"chart-panel": "chart-panel"})
 
 
