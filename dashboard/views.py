@@ -15,7 +15,9 @@ from indicators.summaries import early_warnings_get
 
 @require_safe
 def task_list(request):
-    """The seven tasks at a glance: progress, a headline chart, freshness and commitments."""
+    """The home page: the seven tasks at a glance, with their progress, a headline chart, freshness and commitments.
+
+    Its data is one selection all seven cards share: a fixed number of queries however many commitments there are."""
     task_rows = page_data("tasks", select=selectors.task_list_with_progress)
     return render_page(request, "dashboard/task_list.html", {"task_rows": task_rows})
 
