@@ -156,56 +156,44 @@ COMMITMENT_COLUMNS = (
 )
 
 
-def _commitment_columns(**columns) -> dict:
-    """Every column of COMMITMENT_COLUMNS, in order, "" where the row has none; prefixed apart from field names."""
-    return {f"row_{name}": columns.get(name, Value("")) for name in COMMITMENT_COLUMNS}
+def _commitment_rows(rows: QuerySet, kind: str, **columns) -> QuerySet:
+    """The rows as COMMITMENT_COLUMNS, in order, "" where a row has none; prefixed apart from field names.
+
+    The entry's id and its commitment's code, titles and task are read alike from both models.
+    """
+    shared = {
+        "kind": Value(kind),
+        "entry_id": F("pk"),
+        "code": F("commitment__code"),
+        "title_en": F("commitment__title_en"),
+        "title_zh": F("commitment__title_zh"),
+        "task_number": F("commitment__task__number"),
+    }
+    columns = shared | columns
+    return rows.order_by().values(**{f"row_{name}": columns.get(name, Value("")) for name in COMMITMENT_COLUMNS})
 
 
 def _assessment_rows(scope: Scope) -> QuerySet:
-    return (
-        Assessment.objects.filter(scope.commitment_filter())
-        .order_by()
-        .values(
-            **_commitment_columns(
-                kind=Value("assessment"),
-                entry_id=F("pk"),
-                when=F("created_at"),
-                code=F("commitment__code"),
-                title_en=F("commitment__title_en"),
-                title_zh=F("commitment__title_zh"),
-                task_number=F("commitment__task__number"),
-                status=F("status"),
-                text_en=F("note"),
-                text_zh=F("note"),
-            )
-        )
+    assessments = Assessment.objects.filter(scope.commitment_filter())
+    return _commitment_rows(
+        assessments, "assessment", when=F("created_at"), status=F("status"), text_en=F("note"), text_zh=F("note")
     )
 
 
 def _status_rows(scope: Scope) -> QuerySet:
     """Computed status changes, the commitments' baselines (no status before) left out."""
-    return (
-        CommitmentStatusChange.objects.filter(scope.commitment_filter())
-        .exclude(status_from="")
-        .order_by()
-        .values(
-            **_commitment_columns(
-                kind=Value("status"),
-                entry_id=F("pk"),
-                when=F("recorded_at"),
-                code=F("commitment__code"),
-                title_en=F("commitment__title_en"),
-                title_zh=F("commitment__title_zh"),
-                task_number=F("commitment__task__number"),
-                status=F("status_to"),
-                status_from=F("status_from"),
-                text_en=F("reason_en"),
-                text_zh=F("reason_zh"),
-                indicator_code=F("deciding_indicator__code"),
-                indicator_name_en=F("deciding_indicator__name_en"),
-                indicator_name_zh=F("deciding_indicator__name_zh"),
-            )
-        )
+    changes = CommitmentStatusChange.objects.filter(scope.commitment_filter()).exclude(status_from="")
+    return _commitment_rows(
+        changes,
+        "status",
+        when=F("recorded_at"),
+        status=F("status_to"),
+        status_from=F("status_from"),
+        text_en=F("reason_en"),
+        text_zh=F("reason_zh"),
+        indicator_code=F("deciding_indicator__code"),
+        indicator_name_en=F("deciding_indicator__name_en"),
+        indicator_name_zh=F("deciding_indicator__name_zh"),
     )
 
 
@@ -272,33 +260,42 @@ def _target_changes(scope: Scope, limit: int) -> list[Change]:
         .select_related("indicator")
         .order_by("-history_date")[:limit]
     )
-    return [
-        Change(
-            kind="target",
-            guid=f"target-{target.id}",
-            when=target.history_date,
-            title=f"{target.indicator.name_en}: a target for {target.target_year}",
-            description=f"{target.document_title} ({target.document_issuer}): {target.clause_quote}",
-            link=_indicator_link(target.indicator.code),
-        )
-        for target in added
-    ]
+    return [_target_change(target) for target in added]
+
+
+def _target_change(target) -> Change:
+    """A target was added (`target` is its history record), quoting the clause that sets it."""
+    indicator = target.indicator
+    return Change(
+        kind="target",
+        guid=f"target-{target.id}",
+        when=target.history_date,
+        title=f"{indicator.name_en}: a target for {target.target_year}",
+        description=f"{target.document_title} ({target.document_issuer}): {target.clause_quote}",
+        link=_indicator_link(indicator.code),
+    )
 
 
 def _warning_changes(scope: Scope, limit: int) -> list[Change]:
     watched = Indicator.objects.filter(scope.indicator_filter(""), frequency__in=warnings.FREQUENCIES)
     found = early_warnings_get(indicators=list(watched))
-    return [
-        Change(
-            kind="warning",
-            guid=f"warning-{item.indicator.code}-{item.warning.rule}-{item.warning.figures[-1].period:%Y-%m}",
-            when=item.recorded_at,
-            title=f"Early warning: {item.indicator.name_en}",
-            description=f"{item.warning.rule}: {item.warning.message}",
-            link=_indicator_link(item.indicator.code),
-        )
-        for item in found
-    ][:limit]
+    return [_warning_change(item) for item in found][:limit]
+
+
+def _warning_guid(item) -> str:
+    """A warning is one entry per indicator, rule and latest period the rule flags: a later flagged period is news."""
+    return f"warning-{item.indicator.code}-{item.warning.rule}-{item.warning.figures[-1].period:%Y-%m}"
+
+
+def _warning_change(item) -> Change:
+    return Change(
+        kind="warning",
+        guid=_warning_guid(item),
+        when=item.recorded_at,
+        title=f"Early warning: {item.indicator.name_en}",
+        description=f"{item.warning.rule}: {item.warning.message}",
+        link=_indicator_link(item.indicator.code),
+    )
 
 
 # Each reader and the kinds of change it reads.
