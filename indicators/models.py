@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from tasks.fields import bilingual_names
 from tasks.models import Commitment, ProgressStatus, Sector, Task
 
 
@@ -46,8 +47,7 @@ class Geography(models.Model):
 
     code = models.CharField(max_length=12, unique=True, help_text=_("ISO3 code where one exists."))
     iso3 = models.CharField(max_length=3, blank=True)
-    name_en = models.CharField(max_length=120)
-    name_zh = models.CharField(max_length=120)
+    name_en, name_zh = bilingual_names(120)
     kind = models.CharField(max_length=10, choices=Kind.choices)
     position = models.PositiveSmallIntegerField(default=100, help_text=_("China first."))
     history = HistoricalRecords()
@@ -96,8 +96,7 @@ class Indicator(models.Model):
         ANALYST = "analyst", _("Entered by analysts")
 
     code = models.SlugField(max_length=60, unique=True)
-    name_en = models.CharField(max_length=200)
-    name_zh = models.CharField(max_length=200)
+    name_en, name_zh = bilingual_names(200)
     definition = models.TextField()
     definition_zh = models.TextField(blank=True, help_text=_("The definition in Chinese; blank: the English one."))
     unit = models.CharField(max_length=60, help_text=_("As the source publishes it: '% of GDP', '亿元'."))

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from tasks.fields import bilingual_names
 from tasks.validators import validate_evidence_links
 
 
@@ -36,8 +37,7 @@ class Task(models.Model):
 
     number = models.PositiveSmallIntegerField(unique=True, validators=[MinValueValidator(1), MaxValueValidator(7)])
     slug = models.SlugField(unique=True)
-    title_en = models.CharField(max_length=200)
-    title_zh = models.CharField(max_length=200)
+    title_en, title_zh = bilingual_names(200)
     summary_en = models.TextField()
     summary_zh = models.TextField()
     article_text = models.TextField(help_text=_("The article's own text for this section, verbatim."))
@@ -57,8 +57,7 @@ class Sector(models.Model):
     """An industry the article names, or one of the aggregates 'industry' and 'manufacturing'."""
 
     slug = models.SlugField(unique=True)
-    name_en = models.CharField(max_length=120)
-    name_zh = models.CharField(max_length=120)
+    name_en, name_zh = bilingual_names(120)
     is_aggregate = models.BooleanField(default=False)
     history = HistoricalRecords()
 
@@ -79,8 +78,7 @@ class Commitment(models.Model):
     task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="commitments")
     code = models.CharField(max_length=10, unique=True, help_text=_("Task number, dot, position: 1.1"))
     position = models.PositiveSmallIntegerField()
-    title_en = models.CharField(max_length=200)
-    title_zh = models.CharField(max_length=200)
+    title_en, title_zh = bilingual_names(200)
     article_quote = models.TextField(help_text=_("The exact sentence(s) of the article it comes from."))
     kind = models.CharField(max_length=12, choices=Kind.choices)
     evidence_needed = models.TextField(
