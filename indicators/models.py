@@ -78,6 +78,7 @@ class Indicator(models.Model):
         INCREASE = "increase", _("Higher is better")
         DECREASE = "decrease", _("Lower is better")
         STABLE = "stable", _("Stability is the aim")
+        HOLD = "hold", _("Holding its level is the aim: no fall (a rise does not miss it)")
         PEAK = "peak", _("Peaking is the aim: slower growth, then a fall")
 
     class Kind(models.TextChoices):
