@@ -53,12 +53,13 @@ PACE_SLIGHT = 0.5
 # (a quarter point over five years, half a published step a year) is clear.
 SHARE_CLEAR = 0.05
 SHARE_SLIGHT = 0.02
-# A share to keep "basically stable" (制造业比重基本稳定), in points a year. China's manufacturing share (World Bank)
-# moved less than 0.3 points a year in every five-year window ending 2008-2014 and fell 0.5 to 0.9 points a year in
-# every window ending 2015-2020, the decline the aim is meant to stop: within 0.4 is stable; 0.8 or more, as steep as
-# the decline at its steepest, is regressing.
-STABLE_SHARE_BAND = 0.4
-STABLE_SHARE_DRIFT = 0.8
+# A share to keep "basically stable" (制造业比重基本稳定) is held against a fall: the aim was set in 2021 to stop
+# the decline of China's manufacturing share (World Bank: a Theil-Sen slope of -0.52 to -0.87 points a year in every
+# five-year window ending 2015-2020, -0.09 to -0.30 in those ending 2009-2014, when the slide began), and a rise
+# does not miss it. Falling less than 0.1 points a year (one published step) is holding; 0.1 to 0.5 is slipping
+# (stalled); 0.5 or more, the pace of the 2015-2020 decline, is regressing.
+HOLD_SHARE_SLIP = 0.1
+HOLD_SHARE_FALL = 0.5
 # A diffusion index: half a point either side of its neutral line is "marginal".
 NEUTRAL_MARGIN = 0.5
 # Annual targets: "about x" (左右) counts as met within half a point of x (the reports state growth targets in
@@ -72,7 +73,7 @@ COMPOUND_KINDS = frozenset({"level", "count"})  # shares move in points, never c
 GROWTH_KINDS = frozenset({"growth_yoy", "growth_ytd", "index_prev_year_100"})
 DIFFUSION_KINDS = frozenset({"diffusion_index"})
 KINDS = LEVEL_KINDS | GROWTH_KINDS | DIFFUSION_KINDS
-DIRECTIONS = ("increase", "decrease", "stable", "peak")
+DIRECTIONS = ("increase", "decrease", "stable", "hold", "peak")
 PLAN_KINDS = ("level", "percent_change", "band", "period_average", "cumulative_change")
 _WINDOW_FIGURES = {"monthly": 12, "quarterly": 4, "annual": 3}  # a growth rate's recent average
 # At least half the window and three figures below a year (no one or two releases decide a pace), two of three years.
@@ -108,6 +109,8 @@ class SeriesSpec:
             raise ValueError(f"unknown kind {self.kind!r}")
         if self.direction not in DIRECTIONS:
             raise ValueError(f"unknown direction {self.direction!r}")
+        if self.direction == "hold" and self.kind not in LEVEL_KINDS:
+            raise ValueError(f"a {self.kind} cannot be held against a fall: only levels, shares and counts")
         if self.frequency not in MONTHS_PER_PERIOD:
             raise ValueError(f"unknown frequency {self.frequency!r}")
         if self.kind in DIFFUSION_KINDS | {"index_prev_year_100"} and self.neutral is None:
@@ -743,6 +746,7 @@ _AIMS = {
     "increase": gettext_lazy("an increase"),
     "decrease": gettext_lazy("a decrease"),
     "stable": gettext_lazy("stability"),
+    "hold": gettext_lazy("no fall"),
     "peak": gettext_lazy("a peak (slower growth, then a fall)"),
 }
 
@@ -758,9 +762,9 @@ def _level_category(series: list[Point], window: list[Point], spec: SeriesSpec, 
 
 
 def _share_category(spec: SeriesSpec, points_a_year: float):
-    """A share's change in points a year: a stability aim has its own, wider band."""
-    if spec.direction == "stable":
-        clear, slight = STABLE_SHARE_DRIFT, STABLE_SHARE_BAND
+    """A share's change in points a year: a share held against a fall has its own, wider thresholds."""
+    if spec.direction in ("hold", "stable"):  # a stable share: the same thresholds, either way
+        clear, slight = HOLD_SHARE_FALL, HOLD_SHARE_SLIP
     else:
         clear, slight = SHARE_CLEAR, SHARE_SLIGHT
     return (*_trend_category(points_a_year, spec.direction, clear, slight, _(" points")), _AIMS[spec.direction])
@@ -898,6 +902,8 @@ def _assess_neutral_line(series: list[Point], spec: SeriesSpec) -> ProgressResul
 
 def _trend_category(change: float, direction: str, clear: float, slight: float, unit: str):
     """A change (percent a year, or points) against the desired direction."""
+    if direction == "hold":
+        return _hold_category(change, clear, slight, unit)
     if direction == "stable":
         if abs(change) < slight:
             return ProgressStatus.ON_TRACK, _("|change| < {slight}{unit} a year").format(
@@ -919,6 +925,16 @@ def _trend_category(change: float, direction: str, clear: float, slight: float, 
     if toward > -slight:
         return ProgressStatus.STALLED, _("less than {slight}{unit} either way").format(**values)
     return ProgressStatus.REGRESSING, _("≥ {slight}{unit} against the desired direction").format(**values)
+
+
+def _hold_category(change: float, fall: float, slip: float, unit: str):
+    """Held against a fall: a rise, or a fall under `slip` a year, holds; a fall of `fall` or more regresses."""
+    values = {"slip": f"{slip:g}", "fall": f"{fall:g}", "unit": unit}
+    if change > -slip:
+        return ProgressStatus.ON_TRACK, _("holding: no fall of {slip}{unit} a year or more").format(**values)
+    if change > -fall:
+        return ProgressStatus.STALLED, _("slipping: falling {slip}{unit} to {fall}{unit} a year").format(**values)
+    return ProgressStatus.REGRESSING, _("falling {fall}{unit} a year or more").format(**values)
 
 
 # --- Shared arithmetic ----------------------------------------------------------------------------

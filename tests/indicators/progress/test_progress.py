@@ -165,17 +165,26 @@ def test_one_month_cannot_decide_a_monthly_trend():
     assert abs(after - before) < 0.005
 
 
-def test_a_manufacturing_share_up_0_3_points_in_a_year_is_basically_stable():
-    """MIIT: 27.4% (2021) to 27.7% (2022). Judged in points, not as 1.09% compound growth of the share."""
+def test_a_manufacturing_share_up_0_3_points_in_a_year_holds():
+    """MIIT: 27.4% (2021) to 27.7% (2022). Judged in points, not as 1.09% compound growth; a rise does not miss a
+    share held against a fall."""
     result = _assess("manufacturing-value-added-share-miit")
     assert (result.status, result.method, result.basis) == ("on_track", "points_trend", "points")
     assert result.actual_rate == pytest.approx(0.3)
     assert "+0.30 points a year" in result.reason
-    assert "|change| < 0.4 points a year" in result.threshold
+    assert result.threshold == "holding: no fall of 0.1 points a year or more"
+
+
+def test_the_world_bank_manufacturing_share_sliding_a_quarter_point_a_year_is_slipping():
+    """2019-2024: 26.3% to 24.9%, the lowest in the series; -0.28 points a year is a fall, not a share held."""
+    result = _assess("wb-manufacturing-value-added-share")
+    assert result.status == "stalled"
+    assert result.actual_rate == pytest.approx(-0.28, abs=0.005)
+    assert "slipping: falling 0.1 points to 0.5 points a year" in result.reason
 
 
 def _manufacturing_share_window_status(end_year: int) -> tuple[str, float]:
-    """The stability verdict on the World Bank share's five years to `end_year` (the staleness rule set aside)."""
+    """The verdict on the World Bank share's five years to `end_year` (the staleness rule set aside)."""
     code = "wb-manufacturing-value-added-share"
     window = progress._window(real_series(code, until=datetime.date(end_year, 1, 1)))
     slope = progress._robust_slope(window, "annual", logs=False)
@@ -183,18 +192,29 @@ def _manufacturing_share_window_status(end_year: int) -> tuple[str, float]:
 
 
 @pytest.mark.parametrize("end_year", range(2015, 2021))
-def test_the_2011_2020_decline_of_the_manufacturing_share_is_not_stable(end_year):
-    """Every five-year window of the decline (32% to 27%) falls 0.5 points a year or more: not 'basically stable'."""
+def test_the_2015_2020_decline_of_the_manufacturing_share_is_regressing(end_year):
     status, slope = _manufacturing_share_window_status(end_year)
     assert slope <= -0.5
-    assert status in ("stalled", "regressing")
+    assert status == "regressing"
 
 
-@pytest.mark.parametrize("end_year", range(2008, 2015))
-def test_the_calm_years_of_the_manufacturing_share_are_stable(end_year):
+@pytest.mark.parametrize("end_year", [*range(2010, 2015), *range(2021, 2025)])
+def test_the_slow_slides_of_the_manufacturing_share_are_slipping(end_year):
     status, slope = _manufacturing_share_window_status(end_year)
-    assert abs(slope) < 0.3
+    assert -0.5 < slope <= -0.1
+    assert status == "stalled"
+
+
+@pytest.mark.parametrize("end_year", range(2006, 2010))
+def test_the_manufacturing_share_rising_or_flat_holds(end_year):
+    status, slope = _manufacturing_share_window_status(end_year)
+    assert slope > -0.1
     assert status == "on_track"
+
+
+def test_a_growth_rate_cannot_be_held_against_a_fall():
+    with pytest.raises(ValueError, match="cannot be held"):
+        progress.SeriesSpec(kind="growth_yoy", direction="hold", frequency="annual")
 
 
 def test_a_share_aimed_up_states_its_trend_and_thresholds_in_points():
