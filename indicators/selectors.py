@@ -77,11 +77,6 @@ def indicator_geography_codes(*, code: str) -> list[str]:
     )
 
 
-def indicator_get(*, code: str) -> Indicator:
-    """Just what a page's title names, for the cached page that may need nothing else; DoesNotExist if unknown."""
-    return Indicator.objects.only("pk", "code", "name_en", "name_zh").get(code=code)
-
-
 def indicator_get_for_page(*, code: str) -> Indicator:
     """The indicator with what its page shows beside the chart, in four queries; DoesNotExist if unknown."""
     return (

@@ -18,7 +18,7 @@ def test_the_selectors_raise_does_not_exist_for_an_unknown_object():
         dashboard_selectors.task_get(number=9)
     with pytest.raises(Sector.DoesNotExist):
         dashboard_selectors.sector_get(slug="no-such-sector")
-    for find in (selectors.indicator_get, selectors.indicator_get_for_page, selectors.indicator_get_for_download):
+    for find in (selectors.indicator_get_for_page, selectors.indicator_get_for_download):
         with pytest.raises(Indicator.DoesNotExist):
             find(code="no-such-indicator")
 
