@@ -1,4 +1,4 @@
-"""The review queue: approve or reject analysts' pending figures and uploads, withdraw and restore figures.
+"""The review queue: approve or reject analysts' pending figures, uploads and proposed withdrawals; restore figures.
 
 The same checks as the rest of the workspace (login, then the model permission); the services refuse
 self-approval and let only admins restore.
@@ -50,19 +50,26 @@ def review_queue(request):
     return render(request, "entry/review_queue.html", context)
 
 
-def _decide(request, approve, reject, **target):
-    """Run the decision the form asks for; its refusal becomes a message on the queue."""
+def _figures_approved(count: int) -> str:
+    return _("%(count)s figure(s) approved and published.") % {"count": count}
+
+
+def _figures_rejected(count: int) -> str:
+    return _("%(count)s figure(s) rejected.") % {"count": count}
+
+
+def _decide(request, approve, reject, *, approved=_figures_approved, rejected=_figures_rejected, **target):
+    """Run the decision the form asks for, saying what it did with what the service returned; a refusal becomes
+    a message on the queue."""
     form = ReviewDecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(message for errors in form.errors.values() for message in errors))
         return redirect("entry:review_queue")
     try:
         if form.cleaned_data["decision"] == APPROVE:
-            count = approve(user=request.user, **target)
-            messages.success(request, _("%(count)s figure(s) approved and published.") % {"count": count})
+            messages.success(request, approved(approve(user=request.user, **target)))
         else:
-            count = reject(user=request.user, reason=form.cleaned_data["reason"], **target)
-            messages.success(request, _("%(count)s figure(s) rejected.") % {"count": count})
+            messages.success(request, rejected(reject(user=request.user, reason=form.cleaned_data["reason"], **target)))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("entry:review_queue")
@@ -98,13 +105,16 @@ def withdrawal_propose(request, pk: int):
 
 @require_POST
 @reviewer_required
-def withdrawal_approve(request, pk: int):
-    _attempt(
+def withdrawal_review(request, pk: int):
+    """Approve a proposed withdrawal (the figure leaves public pages) or decline it with the reason."""
+    return _decide(
         request,
-        lambda: review.withdrawal_approve(observation_id=pk, user=request.user),
-        _("Withdrawn: the figure left public pages and downloads; its record stays."),
+        review.withdrawal_approve,
+        review.withdrawal_decline,
+        approved=lambda _observation: _("Withdrawn: the figure left public pages and downloads; its record stays."),
+        rejected=lambda _observation: _("Withdrawal declined: the figure stays public; the reason is on its record."),
+        observation_id=pk,
     )
-    return redirect("entry:review_queue")
 
 
 @require_POST

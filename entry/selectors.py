@@ -81,12 +81,20 @@ def indicator_recent_observations(*, indicator: Indicator) -> QuerySet[Observati
 
 
 def observation_with_history(*, pk: int) -> Observation:
-    """One observation with its indicator, geography and every value it replaced, newest first."""
+    """One observation with its indicator, geography, the people of its review and withdrawal, and every value it
+    replaced, newest first: the same queries whatever state the figure is in."""
     revisions = ObservationRevision.objects.select_related("replaced_by_user", "replaced_by_run").order_by(
         "-replaced_at", "-id"
     )
+    people = (
+        "reviewed_by",
+        "withdrawal_proposed_by",
+        "withdrawal_approved_by",
+        "withdrawal_declined_by",
+        "restored_by",
+    )
     return (
-        Observation.objects.select_related("indicator", "geography", "entered_by")
+        Observation.objects.select_related("indicator", "geography", "entered_by", *people)
         .prefetch_related(Prefetch("revisions", queryset=revisions))
         .get(pk=pk)
     )

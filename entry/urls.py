@@ -22,7 +22,7 @@ urlpatterns = [
     path("review/", review_views.review_queue, name="review_queue"),
     path("review/observations/<int:pk>/", review_views.observation_review, name="observation_review"),
     path("review/batches/<uuid:batch>/", review_views.batch_review, name="batch_review"),
-    path("review/withdrawals/<int:pk>/", review_views.withdrawal_approve, name="withdrawal_approve"),
+    path("review/withdrawals/<int:pk>/", review_views.withdrawal_review, name="withdrawal_review"),
     path("observations/<int:pk>/withdraw/", review_views.withdrawal_propose, name="withdrawal_propose"),
     path("observations/<int:pk>/restore/", review_views.withdrawal_restore, name="withdrawal_restore"),
 ]

@@ -421,6 +421,18 @@ class Observation(models.Model):
     withdrawn_at = models.DateTimeField(
         null=True, blank=True, help_text=_("When an approved withdrawal took this figure off public pages.")
     )
+    withdrawal_declined_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    withdrawal_declined_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=_("When a reviewer declined the proposed withdrawal: the figure stayed public."),
+    )
+    # A database default too: the bulk writers and the benchmarks' SQL insert rows without this column.
+    withdrawal_decline_reason = models.TextField(
+        blank=True, default="", db_default="", help_text=_("Why the reviewer kept the figure public.")
+    )
     restored_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

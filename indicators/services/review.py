@@ -110,19 +110,24 @@ def withdrawal_propose(*, observation_id: int, user, reason: str) -> Observation
     observation = Observation.objects.select_for_update().get(pk=observation_id)
     if not Observation.objects.public().filter(pk=observation.pk).exists():
         raise ValidationError("Only a published figure can be withdrawn.")
-    if observation.withdrawal_proposed_at and not observation.restored_at:
+    if withdrawals_pending().filter(pk=observation.pk).exists():
         raise ValidationError("A withdrawal of this figure is already waiting for review.")
     observation.withdrawal_reason = reason
     observation.withdrawal_proposed_by = user
     observation.withdrawal_proposed_at = timezone.now()
     observation.withdrawal_approved_by = None
     observation.restored_by = observation.restored_at = None
+    observation.withdrawal_declined_by = observation.withdrawal_declined_at = None
+    observation.withdrawal_decline_reason = ""
     observation.save()
     return observation
 
 
 def withdrawals_pending():
-    return Observation.objects.public().filter(withdrawal_proposed_at__isnull=False, restored_at__isnull=True)
+    """Proposed withdrawals nobody has approved or declined yet (an approved one leaves the public figures)."""
+    return Observation.objects.public().filter(
+        withdrawal_proposed_at__isnull=False, restored_at__isnull=True, withdrawal_declined_at__isnull=True
+    )
 
 
 @transaction.atomic
@@ -136,6 +141,23 @@ def withdrawal_approve(*, observation_id: int, user) -> Observation:
     observation.withdrawal_approved_by = user
     observation.withdrawn_at = timezone.now()
     return _public_change_saved(observation)
+
+
+@transaction.atomic
+def withdrawal_decline(*, observation_id: int, user, reason: str) -> Observation:
+    """Keep the figure public: the proposal leaves the queue, and who declined it and why stay on the row."""
+    reason = _reason_clean(reason)
+    observation = withdrawals_pending().select_for_update().filter(pk=observation_id).first()
+    if observation is None:
+        raise ValidationError("No withdrawal of this figure is waiting for review.")
+    _refuse_own([observation], user, who="withdrawal_proposed_by_id")
+    observation.withdrawal_declined_by = user
+    observation.withdrawal_declined_at = timezone.now()
+    observation.withdrawal_decline_reason = reason
+    observation.save(
+        update_fields=["withdrawal_declined_by", "withdrawal_declined_at", "withdrawal_decline_reason", "updated_at"]
+    )
+    return observation
 
 
 @transaction.atomic

@@ -237,7 +237,14 @@ REVIEW_WRITES = {
         lambda w, r: reverse("entry:withdrawal_propose", args=[r["published"].pk]),
         {"reason": "wrong"},
     ),
-    "approve a withdrawal": (lambda w, r: reverse("entry:withdrawal_approve", args=[w["observation"].pk]), {}),
+    "approve a withdrawal": (
+        lambda w, r: reverse("entry:withdrawal_review", args=[w["observation"].pk]),
+        {"decision": "approve"},
+    ),
+    "decline a withdrawal": (
+        lambda w, r: reverse("entry:withdrawal_review", args=[w["observation"].pk]),
+        {"decision": "reject", "reason": "The figure is right."},
+    ),
     "restore a withdrawn figure": (lambda w, r: reverse("entry:withdrawal_restore", args=[r["withdrawn"].pk]), {}),
 }
 REVIEW_ANALYST_ALLOWED = set(REVIEW_WRITES) - {"restore a withdrawn figure"}
@@ -246,7 +253,7 @@ REVIEW_ANALYST_ALLOWED = set(REVIEW_WRITES) - {"restore a withdrawn figure"}
 def _review_state():
     return list(
         Observation.objects.order_by("pk").values_list(
-            "review_state", "withdrawn_at", "withdrawal_proposed_at", "withdrawal_reason"
+            "review_state", "withdrawn_at", "withdrawal_proposed_at", "withdrawal_reason", "withdrawal_declined_at"
         )
     )
 
@@ -277,7 +284,10 @@ def test_every_review_endpoint_refuses_whoever_may_not_review_and_changes_nothin
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("write", ["approve a figure", "reject a figure", "approve an upload", "approve a withdrawal"])
+@pytest.mark.parametrize(
+    "write",
+    ["approve a figure", "reject a figure", "approve an upload", "approve a withdrawal", "decline a withdrawal"],
+)
 def test_the_author_of_a_figure_or_withdrawal_cannot_review_it(client, world, write):
     review_world = _review_world(world)
     url_for, data = REVIEW_WRITES[write]

@@ -16,6 +16,7 @@ from indicators.services.review import (
     observation_approve,
     observation_reject,
     withdrawal_approve,
+    withdrawal_decline,
     withdrawal_propose,
     withdrawal_restore,
 )
@@ -191,6 +192,48 @@ def test_an_approved_withdrawal_leaves_downloads_keeps_its_record_and_an_admin_r
         admin_user,
         "Double-counted branch offices.",
     )
+
+
+@pytest.mark.django_db
+def test_a_declined_withdrawal_leaves_the_queue_keeps_the_figure_public_and_says_who_and_why(
+    client, entered_observation, entered_indicator, analyst, second_analyst
+):
+    withdrawal_propose(observation_id=entered_observation.pk, user=analyst, reason="Double-counted branch offices.")
+    client.force_login(second_analyst)
+    url = reverse("entry:withdrawal_review", args=[entered_observation.pk])
+
+    client.post(url, {"decision": "reject", "reason": "The list counts each office once."})
+
+    assert f'id="withdrawal-{entered_observation.pk}"' not in client.get(reverse("entry:review_queue")).content.decode()
+    history = client.get(reverse("entry:observation_history", args=[entered_observation.pk])).content.decode()
+    assert "declined by second-analyst" in history and "The list counts each office once." in history
+    client.logout()
+    assert _public_values(client, entered_indicator) == [1200.0]
+    entered_observation.refresh_from_db()
+    assert entered_observation.withdrawal_reason == "Double-counted branch offices."
+
+
+@pytest.mark.django_db
+def test_a_withdrawal_is_declined_only_by_someone_else_and_with_a_reason(entered_observation, analyst, second_analyst):
+    withdrawal_propose(observation_id=entered_observation.pk, user=analyst, reason="Double-counted.")
+    with pytest.raises(PermissionDenied):
+        withdrawal_decline(observation_id=entered_observation.pk, user=analyst, reason="Mine after all.")
+    with pytest.raises(ValidationError):
+        withdrawal_decline(observation_id=entered_observation.pk, user=second_analyst, reason=" ")
+    withdrawal_decline(observation_id=entered_observation.pk, user=second_analyst, reason="Right as published.")
+    with pytest.raises(ValidationError, match="No withdrawal"):
+        withdrawal_approve(observation_id=entered_observation.pk, user=second_analyst)
+
+
+@pytest.mark.django_db
+def test_a_figure_whose_withdrawal_was_declined_can_be_proposed_again(entered_observation, analyst, second_analyst):
+    withdrawal_propose(observation_id=entered_observation.pk, user=analyst, reason="Double-counted.")
+    withdrawal_decline(observation_id=entered_observation.pk, user=second_analyst, reason="Right as published.")
+
+    observation = withdrawal_propose(observation_id=entered_observation.pk, user=analyst, reason="New evidence.")
+
+    assert (observation.withdrawal_reason, observation.withdrawal_declined_at) == ("New evidence.", None)
+    withdrawal_approve(observation_id=observation.pk, user=second_analyst)
 
 
 @pytest.mark.django_db
