@@ -223,6 +223,11 @@ def _review_world(world):
     return {"pending": pending, "batch": batch, "withdrawn": withdrawn, "published": published}
 
 
+def _withdrawal_review(decision: dict):
+    """The review of the withdrawal the third analyst proposed, with the decision posted."""
+    return (lambda w, r: reverse("entry:withdrawal_review", args=[w["observation"].pk]), decision)
+
+
 REVIEW_WRITES = {
     "approve a figure": (
         lambda w, r: reverse("entry:observation_review", args=[r["pending"].pk]),
@@ -237,14 +242,8 @@ REVIEW_WRITES = {
         lambda w, r: reverse("entry:withdrawal_propose", args=[r["published"].pk]),
         {"reason": "wrong"},
     ),
-    "approve a withdrawal": (
-        lambda w, r: reverse("entry:withdrawal_review", args=[w["observation"].pk]),
-        {"decision": "approve"},
-    ),
-    "decline a withdrawal": (
-        lambda w, r: reverse("entry:withdrawal_review", args=[w["observation"].pk]),
-        {"decision": "reject", "reason": "The figure is right."},
-    ),
+    "approve a withdrawal": _withdrawal_review({"decision": "approve"}),
+    "decline a withdrawal": _withdrawal_review({"decision": "reject", "reason": "The figure is right."}),
     "restore a withdrawn figure": (lambda w, r: reverse("entry:withdrawal_restore", args=[r["withdrawn"].pk]), {}),
 }
 REVIEW_ANALYST_ALLOWED = set(REVIEW_WRITES) - {"restore a withdrawn figure"}
