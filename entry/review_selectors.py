@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Min, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Max, Min, Q, QuerySet
 
 from indicators.models import Observation
 from indicators.services.review import withdrawals_pending
@@ -22,11 +22,17 @@ class PendingBatch:
     mine: bool
 
 
-def pending_observations() -> QuerySet[Observation]:
-    """Figures entered one by one and waiting for review, oldest first."""
+def _mine(user, author: str) -> ExpressionWrapper:
+    """Whether the reviewer is the row's author, who may not review it."""
+    return ExpressionWrapper(Q(**{author: user.pk}), output_field=BooleanField())
+
+
+def pending_observations(*, user) -> QuerySet[Observation]:
+    """Figures entered one by one and waiting for review, oldest first, each saying whether it is `user`'s own."""
     return (
         Observation.objects.filter(review_state=State.PENDING, upload_batch__isnull=True)
         .select_related("indicator", "geography", "entered_by")
+        .annotate(mine=_mine(user, "entered_by_id"))
         .order_by("updated_at", "pk")
     )
 
@@ -54,8 +60,14 @@ def pending_batches(*, user) -> list[PendingBatch]:
     ]
 
 
-def pending_withdrawals() -> QuerySet[Observation]:
-    return withdrawals_pending().select_related("indicator", "geography", "withdrawal_proposed_by").order_by("pk")
+def pending_withdrawals(*, user) -> QuerySet[Observation]:
+    """Proposed withdrawals waiting for review, each saying whether `user` proposed it."""
+    return (
+        withdrawals_pending()
+        .select_related("indicator", "geography", "withdrawal_proposed_by")
+        .annotate(mine=_mine(user, "withdrawal_proposed_by_id"))
+        .order_by("pk")
+    )
 
 
 def withdrawn_observations() -> QuerySet[Observation]:

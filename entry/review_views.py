@@ -40,9 +40,9 @@ def _attempt(request, action, success: str) -> None:
 def review_queue(request):
     """Everything waiting for a second pair of eyes, and what was withdrawn."""
     context = {
-        "observations": review_selectors.pending_observations(),
+        "observations": review_selectors.pending_observations(user=request.user),
         "batches": review_selectors.pending_batches(user=request.user),
-        "withdrawals": review_selectors.pending_withdrawals(),
+        "withdrawals": review_selectors.pending_withdrawals(user=request.user),
         "withdrawn": review_selectors.withdrawn_observations(),
         "can_restore": user_can_revert(request.user),
         "review_required": review.review_required(),

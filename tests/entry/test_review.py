@@ -237,6 +237,26 @@ def test_a_figure_whose_withdrawal_was_declined_can_be_proposed_again(entered_ob
 
 
 @pytest.mark.django_db
+def test_the_queue_offers_no_decision_on_the_visitors_own_figure_or_withdrawal(
+    client, entered_indicator, entered_observation, china, analyst, second_analyst
+):
+    pending = _record(entered_indicator, china, analyst)
+    withdrawal_propose(observation_id=entered_observation.pk, user=analyst, reason="Double-counted.")
+
+    def decision_cell(html: str, row_id: str) -> str:
+        return html.split(f'id="{row_id}"', 1)[1].split("</tr>", 1)[0]
+
+    client.force_login(analyst)
+    own = client.get(reverse("entry:review_queue")).content.decode()
+    client.force_login(second_analyst)
+    other = client.get(reverse("entry:review_queue")).content.decode()
+    for row_id in (f"pending-{pending.pk}", f"withdrawal-{entered_observation.pk}"):
+        assert "Yours: another analyst or an admin reviews it." in decision_cell(own, row_id)
+        assert 'name="decision"' not in decision_cell(own, row_id)
+        assert 'name="decision" value="reject"' in decision_cell(other, row_id)
+
+
+@pytest.mark.django_db
 def test_the_review_queue_lists_pending_figures_and_uploads_in_fixed_queries(
     client, entered_indicator, china, analyst, second_analyst, django_assert_num_queries
 ):
