@@ -88,11 +88,12 @@ def _fetch(url: str) -> tuple[int, int]:
         return exc.code, len(exc.read())
 
 
-def _wrk(url: str, connections: int) -> dict:
+def _wrk(url: str, connections: int, headers: tuple[str, ...] = ()) -> dict:
     threads = min(connections, 2)
     completed = subprocess.run(
         [
             "wrk",
+            *(argument for header in headers for argument in ("-H", header)),
             "-t",
             str(threads),
             "-c",
@@ -131,6 +132,7 @@ def run(repetitions: int) -> dict:
         env = django_env(database, REDIS_URL=REDIS_URL)
         log("pages: building the synthetic dataset")
         dataset = run_json(["bench/pages_data.py"], env)
+        signed_in = (f"Cookie: {run_json(['bench/pages_session.py'], env)['cookie']}",)
         pages = {
             "/": "/",
             "task page": dataset["task_url"],
@@ -157,14 +159,16 @@ def run(repetitions: int) -> dict:
                 statics[name] = "/static/" + str(file.relative_to(ROOT / "staticfiles"))
         try:
             with Server(env) as server:
-                results = _measure(server, pages, probes, statics, repetitions)
+                results = _measure(server, pages, probes, statics, repetitions, signed_in)
         finally:
             shutil.rmtree(STATIC_DIR, ignore_errors=True)
             _flush_bench_redis()
     return {"dataset": dataset, "workers": WORKERS, "duration_s": DURATION_S, "repetitions": repetitions, **results}
 
 
-def _measure(server: Server, pages: dict, probes: dict, statics: dict, repetitions: int) -> dict:
+def _measure(server: Server, pages: dict, probes: dict, statics: dict, repetitions: int, signed_in: tuple) -> dict:
+    """Each page anonymous (the whole-page cache) and signed in (the view runs: page data, then rendering), beside
+    the static file of its size."""
     measured: dict[str, dict] = {}
     for name, path in pages.items():
         status, size = probes[name]
@@ -180,9 +184,15 @@ def _measure(server: Server, pages: dict, probes: dict, statics: dict, repetitio
             log(f"pages: {path} answered {status}; recorded as not measurable")
             continue
         try:
-            for target, url in (("page", server.url(path)), ("static", server.url(statics[name]))):
+            targets = (("page", ()), ("signed_in", signed_in), ("static", ()))
+            for target, headers in targets:
+                url = server.url(statics[name] if target == "static" else path)
+                if target == "signed_in":
+                    _fetch_signed_in(url, headers)  # warm the page's data, as the anonymous warm-up does
                 for connections in CONCURRENCY:
-                    entry[f"{target}_c{connections}"] = _percentiles(name, target, url, connections, repetitions)
+                    entry[f"{target}_c{connections}"] = _percentiles(
+                        name, target, url, connections, repetitions, headers
+                    )
         except _LoadError as exc:
             entry["not_measurable"] = str(exc)
             log(f"pages: {exc}; recorded as not measurable")
@@ -193,10 +203,16 @@ class _LoadError(Exception):
     """A page that failed under load: recorded as not measurable rather than given a number."""
 
 
-def _percentiles(name: str, target: str, url: str, connections: int, repetitions: int) -> dict:
+def _fetch_signed_in(url: str, headers: tuple[str, ...]) -> None:
+    request = urllib.request.Request(url, headers=dict(header.split(": ", 1) for header in headers))
+    with urllib.request.urlopen(request, timeout=60) as response:
+        response.read()
+
+
+def _percentiles(name: str, target: str, url: str, connections: int, repetitions: int, headers=()) -> dict:
     samples = []
     for repetition in range(repetitions):
-        sample = _wrk(url, connections)
+        sample = _wrk(url, connections, headers)
         if sample["errors"] or sample["non_2xx_3xx"]:
             raise _LoadError(
                 f"{url} failed under load: {sample['errors']} socket errors, {sample['non_2xx_3xx']} error statuses"
@@ -215,6 +231,10 @@ def _percentiles(name: str, target: str, url: str, connections: int, repetitions
 
 
 def markdown(result: dict) -> str:
+    return _table(result, "page") + "\n\nSigned in (the view runs on every request):\n\n" + _table(result, "signed_in")
+
+
+def _table(result: dict, target: str) -> str:
     rows = [
         "| page | bytes | clients | page p50 | page p95 | page req/s | static p50 | static p95 | p95 page/static |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
@@ -225,7 +245,7 @@ def markdown(result: dict) -> str:
             rows.append(f"| {label} | | | not measurable: {entry['not_measurable']} | | | | | |")
             continue
         for connections in CONCURRENCY:
-            page, static = entry[f"page_c{connections}"], entry[f"static_c{connections}"]
+            page, static = entry[f"{target}_c{connections}"], entry[f"static_c{connections}"]
             rows.append(
                 f"| {label} | {entry['bytes']:,} | {connections} | {page['p50_ms']:.1f} ms | {page['p95_ms']:.1f} ms "
                 f"| {page['requests_per_s']:,.0f} | {static['p50_ms']:.2f} ms | {static['p95_ms']:.2f} ms "
