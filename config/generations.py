@@ -1,4 +1,4 @@
-"""The one cache key scheme: every cached page, page's data and export is keyed by the site's generation.
+"""The one cache key scheme: every cached page, page's data, fragment and export is keyed by the site's generation.
 
 The generation is a token kept in the shared cache (Redis in production, files under var/ on the embedded
 default). A service that changes what the public pages print calls `site_generation_bump()`; no model signal

@@ -1,4 +1,4 @@
-"""The policy pages: the seven tasks, one task, the sectors. Thin: parse, select (through the page-data cache,
+"""The policy pages: the seven tasks, one task, the sectors. Thin: parse, select (through the page cache,
 indicators/cache_keys.py), render. An unknown task or sector is a 404 before anything is rendered."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from config.lookups import found_or_404
 from config.rendering import render_page
 from dashboard import selectors
 from dashboard.forms import TaskDetailQueryForm
-from indicators.cache_keys import page_data
+from indicators.cache_keys import page_context
 from indicators.summaries import early_warnings_get
 
 
@@ -18,8 +18,10 @@ def task_list(request):
     """The home page: the seven tasks at a glance, with their progress, a headline chart, freshness and commitments.
 
     Its data is one selection all seven cards share: a fixed number of queries however many commitments there are."""
-    task_rows = page_data("tasks", select=selectors.task_list_with_progress)
-    return render_page(request, "dashboard/task_list.html", {"task_rows": task_rows})
+    context = page_context(
+        "tasks", select=lambda language: {"task_rows": selectors.task_list_with_progress(language=language)}
+    )
+    return render_page(request, "dashboard/task_list.html", context)
 
 
 @require_safe
@@ -33,24 +35,25 @@ def task_detail(request, number: int):
         warnings = early_warnings_get(indicators=[card.indicator for card in page.cards])
         return {"policy_task": policy_task, "page": page, "early_warnings": warnings}
 
-    context = page_data("task", number, sector_slug, select=select)
+    context = page_context("task", number, sector_slug, select=select)
     return render_page(request, "dashboard/task_detail.html", context, partials={"commitments": "commitments"})
 
 
 @require_safe
 def sector_list(request):
     """Every sector against the seven tasks."""
-    matrix = page_data("sectors", select=selectors.sector_list_with_matrix)
-    return render_page(request, "dashboard/sector_list.html", {"matrix": matrix})
+    context = page_context(
+        "sectors", select=lambda language: {"matrix": selectors.sector_list_with_matrix(language=language)}
+    )
+    return render_page(request, "dashboard/sector_list.html", context)
 
 
 @require_safe
 def sector_detail(request, slug: str):
     """One sector across all seven tasks."""
 
-    def select(language: str) -> selectors.SectorPage:
+    def select(language: str) -> dict:
         sector = found_or_404(lambda: selectors.sector_get(slug=slug))
-        return selectors.sector_get_for_page(sector=sector, language=language)
+        return {"page": selectors.sector_get_for_page(sector=sector, language=language)}
 
-    page = page_data("sector", slug, select=select)
-    return render_page(request, "dashboard/sector_detail.html", {"page": page})
+    return render_page(request, "dashboard/sector_detail.html", page_context("sector", slug, select=select))

@@ -1,24 +1,23 @@
 """What the public pages print, kept in the shared cache under the site generation (config/generations.py), the
 day and the page's state. Writers invalidate by bumping the generation; nothing here listens for saves.
 
-A view selects its page's data through `page_data` before it renders: on a hit the data comes from one cache
+A view selects its page's data through `page_context` before it renders: on a hit the data comes from one cache
 read and no query runs; on a miss the selectors run (a 404 among them is raised there, never inside a template)
-and their result is stored for the next request, signed in or not, page or htmx fragment.
+and their result is stored for the next request, signed in or not, page or htmx fragment. The same key names the
+page's rendered fragments (`{% cache fragment_seconds "..." fragment_key %}`), so a signed-in visitor's page is
+not rendered again either while the generation holds.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone, translation
 
 from config.generations import site_generation
-
-Selected = TypeVar("Selected")
 
 
 def page_key(language: str, *state) -> str:
@@ -27,13 +26,14 @@ def page_key(language: str, *state) -> str:
     return ":".join([site_generation(), timezone.localdate().isoformat(), language, *(str(part) for part in state)])
 
 
-def page_data(*state, select: Callable[..., Selected]) -> Selected:
-    """What `select(language=...)` returns for this page state in the active language, from the cache when this
-    generation already selected it."""
+def page_context(*state, select: Callable[..., dict]) -> dict:
+    """The template context of a page in this state and the active language: what `select(language=...)` returns
+    (from the cache when this generation already selected it) and the key and lifetime of its cached fragments."""
     language = translation.get_language()
-    key = "page-data:" + hashlib.sha256(page_key(language, *state).encode()).hexdigest()[:32]
-    selected = cache.get(key)
+    key = page_key(language, *state)
+    data_key = "page-data:" + hashlib.sha256(key.encode()).hexdigest()[:32]
+    selected = cache.get(data_key)
     if selected is None:
         selected = select(language=language)
-        cache.set(key, selected, settings.PAGE_CACHE_SECONDS)
-    return selected
+        cache.set(data_key, selected, settings.PAGE_CACHE_SECONDS)
+    return {**selected, "fragment_key": key, "fragment_seconds": settings.PAGE_CACHE_SECONDS}

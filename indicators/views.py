@@ -15,7 +15,7 @@ from django.views.decorators.http import require_safe
 from config.lookups import found_or_404
 from config.rendering import render_page
 from indicators import changes, documents, export_rows, exports, panels, progress, selectors, summaries
-from indicators.cache_keys import page_data
+from indicators.cache_keys import page_context
 from indicators.forms import ChangesFilterForm, IndicatorListFilterForm, SeriesFilterForm
 
 EARLY_WARNINGS_DOCUMENT = Path(settings.BASE_DIR) / "docs" / "early-warnings.md"
@@ -38,17 +38,17 @@ def indicator_list(request):
         freshness=data.get("freshness", ""),
     )
     state = (filters.task, filters.sector, filters.source, filters.freshness)
-    page = page_data(
-        "indicators", *state, select=lambda language: panels.indicator_list_get(filters=filters, language=language)
+    context = page_context(
+        "indicators",
+        *state,
+        select=lambda language: {"page": panels.indicator_list_get(filters=filters, language=language)},
     )
+    page = context["page"]
+    context |= {"filters": filters, "form": form.offer(tasks=page.tasks, sectors=page.sectors, sources=page.sources)}
     return render_page(
         request,
         "indicators/indicator_list.html",
-        {
-            "page": page,
-            "filters": filters,
-            "form": form.offer(tasks=page.tasks, sectors=page.sectors, sources=page.sources),
-        },
+        context,
         partials={"indicator-results": "indicator-results"},
     )
 
@@ -64,7 +64,7 @@ def indicator_detail(request, code: str):
         return {"page": page, "early_warnings": summaries.early_warnings_get(indicators=[page.indicator])}
 
     state = (code, *filters.geographies, filters.start, filters.end, filters.view)
-    context = page_data("indicator", *state, select=select)
+    context = page_context("indicator", *state, select=select)
     return render_page(request, "indicators/indicator_detail.html", context, partials={"chart-panel": "chart-panel"})
 
 

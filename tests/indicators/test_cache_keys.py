@@ -1,11 +1,13 @@
-"""The page-data cache: views select before rendering, and what they selected serves the next request."""
+"""The page cache: views select before rendering, and what they selected serves the next request."""
 
 import pytest
+from django.core.cache import cache
+from django.core.cache.utils import make_template_fragment_key
 from django.http import Http404
 from django.utils import translation
 
 from config.generations import site_generation_bump
-from indicators.cache_keys import page_data
+from indicators.cache_keys import page_context, page_key
 from tests.dashboard.conftest import build_dataset
 from tests.factories import UserFactory
 
@@ -40,21 +42,22 @@ class Selections:
 
 def test_page_data_is_selected_once_per_generation_and_state():
     select = Selections({"rows": [1, 2]})
-    assert page_data("tasks", select=select) == {"rows": [1, 2]}
-    assert page_data("tasks", select=select) == {"rows": [1, 2]}
+    first, second = page_context("tasks", select=select), page_context("tasks", select=select)
+    assert first["rows"] == second["rows"] == [1, 2]
+    assert first["fragment_key"] == second["fragment_key"]
     assert select.calls == 1
     with translation.override("zh-hans"):
-        page_data("tasks", select=select)
-    page_data("task", 1, select=select)
+        page_context("tasks", select=select)
+    page_context("task", 1, select=select)
     assert select.languages == ["en", "zh-hans", "en"]
 
 
 @pytest.mark.django_db
 def test_page_data_is_selected_again_after_a_writer_bumps_the_generation():
-    select = Selections(["figures"])
-    page_data("tasks", select=select)
+    select = Selections({"figures": []})
+    page_context("tasks", select=select)
     site_generation_bump()
-    page_data("tasks", select=select)
+    page_context("tasks", select=select)
     assert select.calls == 2
 
 
@@ -62,7 +65,7 @@ def test_a_page_that_is_not_found_raises_before_rendering_and_is_never_stored():
     select = Selections(Http404("no such task"))
     for _ in range(2):
         with pytest.raises(Http404):
-            page_data("task", 9, select=select)
+            page_context("task", 9, select=select)
     assert select.calls == 2
 
 
@@ -79,3 +82,23 @@ def test_a_signed_in_visitor_reads_the_page_data_another_request_selected(
         response = client.get(url)
     assert response.status_code == 200
     assert "Sign out" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url", "fragment", "state"),
+    [
+        ("/", "tasks-page", ("tasks",)),
+        ("/tasks/1/", "task-page", ("task", 1, "")),
+        ("/sectors/", "sectors-page", ("sectors",)),
+    ],
+)
+def test_a_signed_in_visitors_page_is_rendered_once_per_generation(client, url, fragment, state):
+    build_dataset(scale=1)
+    client.force_login(UserFactory())
+    client.get(url)
+    # The template names its fragment with the quotes it is written with: {% cache ... "tasks-page" fragment_key %}.
+    stored = cache.get(make_template_fragment_key(f'"{fragment}"', [page_key("en", *state)]))
+    assert stored is not None and "<h1" in stored
+    site_generation_bump()
+    assert cache.get(make_template_fragment_key(f'"{fragment}"', [page_key("en", *state)])) is None
