@@ -100,10 +100,11 @@ def _with_validators(response: HttpResponse, etag: str, stored_at: int) -> HttpR
 
 
 class RecentPages:
-    """The pages this process served last, each with the generation it was rendered under.
+    """The pages (or page data) this process served last, each with the generation it was made under.
 
-    A hit then reads only the small generation token from the shared cache, not the page itself; an entry of an
-    older generation is never served. Bounded by bytes, oldest first out.
+    A hit then reads only the small generation token from the shared cache, not the entry itself; an entry of an
+    older generation is never served. Bounded by bytes (an entry's `content` length, or its `size`), oldest first
+    out.
     """
 
     def __init__(self, max_bytes: int):
@@ -111,6 +112,10 @@ class RecentPages:
         self.entries: OrderedDict[str, dict] = OrderedDict()
         self.size = 0
         self.lock = threading.Lock()
+
+    @staticmethod
+    def _bytes(entry: dict) -> int:
+        return entry["size"] if "size" in entry else len(entry["content"])
 
     def get(self, key: str, generation: str) -> dict | None:
         with self.lock:
@@ -121,16 +126,16 @@ class RecentPages:
             return entry
 
     def put(self, key: str, entry: dict) -> None:
-        if len(entry["content"]) > self.max_bytes:
+        if self._bytes(entry) > self.max_bytes:
             return
         with self.lock:
             if (old := self.entries.pop(key, None)) is not None:
-                self.size -= len(old["content"])
+                self.size -= self._bytes(old)
             self.entries[key] = entry
-            self.size += len(entry["content"])
+            self.size += self._bytes(entry)
             while self.size > self.max_bytes:
                 _, evicted = self.entries.popitem(last=False)
-                self.size -= len(evicted["content"])
+                self.size -= self._bytes(evicted)
 
 
 class PublicPageCacheMiddleware:

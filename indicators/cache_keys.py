@@ -10,7 +10,9 @@ not rendered again either while the generation holds.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import pickle
 from collections.abc import Callable
 
 from django.conf import settings
@@ -18,6 +20,7 @@ from django.core.cache import cache
 from django.utils import timezone, translation
 
 from config.generations import site_generation
+from config.page_cache import RecentPages
 
 
 def page_key(language: str, *state) -> str:
@@ -26,14 +29,35 @@ def page_key(language: str, *state) -> str:
     return ":".join([site_generation(), timezone.localdate().isoformat(), language, *(str(part) for part in state)])
 
 
+@functools.cache
+def _recent_data() -> RecentPages:
+    """This process's unpickled page data: a signed-in hit skips reading and unpickling the shared copy."""
+    return RecentPages(settings.PAGE_DATA_PROCESS_BYTES)
+
+
+def _selected(key: str, select: Callable[[], dict]) -> dict:
+    """This process's copy, else the shared cache's, else a fresh selection stored in both."""
+    generation, state_key = key.split(":", 1)
+    if (entry := _recent_data().get(state_key, generation)) is not None:
+        return entry["value"]
+    data_key = "page-data:" + hashlib.sha256(key.encode()).hexdigest()[:32]
+    blob = cache.get(data_key)
+    if blob is None:
+        selected = select()
+        blob = pickle.dumps(selected, pickle.HIGHEST_PROTOCOL)
+        cache.set(data_key, blob, settings.PAGE_CACHE_SECONDS)
+    else:
+        selected = pickle.loads(blob)  # noqa: S301 - our own cache entry, as Django's cache backends unpickle theirs
+    _recent_data().put(state_key, {"generation": generation, "value": selected, "size": len(blob)})
+    return selected
+
+
 def page_context(*state, select: Callable[..., dict]) -> dict:
     """The template context of a page in this state and the active language: what `select(language=...)` returns
-    (from the cache when this generation already selected it) and the key and lifetime of its cached fragments."""
+    (from the cache when this generation already selected it) and the key and lifetime of its cached fragments.
+
+    The selection is shared by the requests this process serves under the generation: templates only read it."""
     language = translation.get_language()
     key = page_key(language, *state)
-    data_key = "page-data:" + hashlib.sha256(key.encode()).hexdigest()[:32]
-    selected = cache.get(data_key)
-    if selected is None:
-        selected = select(language=language)
-        cache.set(data_key, selected, settings.PAGE_CACHE_SECONDS)
+    selected = _selected(key, lambda: select(language=language))
     return {**selected, "fragment_key": key, "fragment_seconds": settings.PAGE_CACHE_SECONDS}

@@ -153,6 +153,9 @@ REDIS_URL = env.str("REDIS_URL", default="")
 PAGE_CACHE_SECONDS = env.int("CACHE_TIMEOUT", default=6 * 60 * 60)
 # Memory each server process keeps of the public pages it served last (config/page_cache.py).
 PAGE_CACHE_PROCESS_BYTES = env.int("PAGE_CACHE_PROCESS_BYTES", default=32 * 1024 * 1024)
+# Pickled bytes of page data (indicators/cache_keys.py) each process keeps unpickled; the objects take several times
+# that in memory.
+PAGE_DATA_PROCESS_BYTES = env.int("PAGE_DATA_PROCESS_BYTES", default=8 * 1024 * 1024)
 if REDIS_URL:
     CACHES = {
         "default": {

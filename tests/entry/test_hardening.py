@@ -99,7 +99,9 @@ def _on_a_sqlite_file(path, work) -> tuple[threading.Thread, dict]:
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="the embedded default's own locking")
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # committed, so the file copy holds the figure
+@pytest.mark.django_db(transaction=True)  # committed, so the file copy holds the figure; the flush after it re-runs
+# post_migrate, which recreates the roles (a serialized rollback would insert them a second time after another
+# transactional test)
 def test_two_analysts_saving_one_figure_at_once_on_sqlite_get_the_conflict_message(
     tmp_path, monkeypatch, analyst, entered_observation
 ):

@@ -102,3 +102,20 @@ def test_a_signed_in_visitors_page_is_rendered_once_per_generation(client, url, 
     assert stored is not None and "<h1" in stored
     site_generation_bump()
     assert cache.get(make_template_fragment_key(f'"{fragment}"', [page_key("en", *state)])) is None
+
+
+def test_page_data_this_process_read_is_not_read_from_the_shared_cache_again(db, monkeypatch):
+    select = Selections({"rows": [1]})
+    page_context("tasks", select=select)
+    read, shared_get = [], cache.get
+    monkeypatch.setattr(
+        cache, "get", lambda name, *args, **kwargs: read.append(name) or shared_get(name, *args, **kwargs)
+    )
+
+    assert page_context("tasks", select=select)["rows"] == [1]
+
+    assert select.calls == 1
+    assert not [name for name in read if name.startswith("page-data:")]
+    site_generation_bump()
+    page_context("tasks", select=select)
+    assert select.calls == 2
